@@ -1,0 +1,29 @@
+# The two commands in the README: `make demo` and `make test`. Each sets up everything it needs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: demo test venv system-packages bench
+
+demo: system-packages $(VENV)/.demo
+	$(BIN)/python demo.py
+
+test: system-packages $(VENV)/.test
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+bench: $(VENV)/.bench
+	$(BIN)/python -m bench
+
+venv: $(BIN)/python
+
+system-packages:
+	@bash scripts/system-packages.sh
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# One stamp per extra, redone when pyproject.toml changes.
+$(VENV)/.%: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[$*]'
+	@touch $@

@@ -1,0 +1,90 @@
+"""The backward pass: walk the graph from the output back to the leaves, applying the chain rule."""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from typing import Any, Iterable, Sequence
+
+from .mode import enable_grad
+from .value import Value, as_float
+
+
+def topological_order(roots: Iterable[Value]) -> list[Value]:
+    """Every node the roots depend on, each after all of its children. Iterative: any depth works."""
+    order: list[Value] = []
+    seen: set[Value] = set()
+    for root in roots:
+        stack = [(root, False)]
+        while stack:
+            node, children_done = stack.pop()
+            if children_done:
+                order.append(node)
+            elif node not in seen:
+                seen.add(node)
+                stack.append((node, True))
+                stack.extend([(child, False) for child in node.children if child not in seen])
+    return order
+
+
+def backpropagate(roots: Sequence[Value], seeds: Sequence[Any], create_graph: bool = False) -> dict[Value, Any]:
+    """Return d(sum of seed * root)/d(node) for every node the roots depend on.
+
+    Each node, visited after everything that uses it, passes its gradient to each child times
+    the local derivative of the edge; where a child is used more than once, contributions add.
+    With ``create_graph`` the arithmetic is done on Values, so the result can be differentiated.
+    """
+    if create_graph:
+        seeds = [s if isinstance(s, Value) else Value(s) for s in seeds]
+    grads: dict[Value, Any] = {}
+    for root, seed in zip(roots, seeds):
+        grads[root] = grads[root] + seed if root in grads else seed
+    with enable_grad() if create_graph else nullcontext():
+        for node in reversed(topological_order(roots)):
+            if node.op is None:
+                continue
+            upstream = grads[node]
+            if create_graph:
+                local = node.op.derivatives(*node.children, node)
+            else:
+                local = node.op.derivatives(*[child.data for child in node.children], node.data)
+            for child, derivative in zip(node.children, local):
+                contribution = upstream * derivative
+                grads[child] = grads[child] + contribution if child in grads else contribution
+    return grads
+
+
+def backward(root: Value, gradient: Any = 1.0, create_graph: bool = False) -> None:
+    """Store d(root)/d(node) in every node's ``grad``: leaves accumulate, interior nodes are reset."""
+    seed = gradient if create_graph and isinstance(gradient, Value) else as_float(gradient, "backward gradient")
+    for node, g in backpropagate([root], [seed], create_graph).items():
+        node.grad = node.grad + g if node.op is None else g
+
+
+def grad(
+    outputs: Value | Sequence[Value],
+    inputs: Sequence[Value],
+    grad_outputs: Any | Sequence[Any] | None = None,
+    create_graph: bool = False,
+) -> list[Any]:
+    """d(outputs)/d(inputs) as a list, touching no ``.grad`` (as ``torch.autograd.grad``).
+
+    ``grad_outputs`` weights each output (default 1.0). An input the outputs do not depend on
+    gets 0.0. With ``create_graph=True`` every gradient is a Value that can be differentiated
+    again, to any order.
+    """
+    outputs = [outputs] if isinstance(outputs, Value) else list(outputs)
+    if isinstance(inputs, Value):
+        inputs = [inputs]
+    for x in [*outputs, *inputs]:
+        if not isinstance(x, Value):
+            raise TypeError(f"grad: outputs and inputs must be Values, got {type(x).__name__} {x!r}")
+    if grad_outputs is None:
+        grad_outputs = [1.0] * len(outputs)
+    elif not isinstance(grad_outputs, (list, tuple)):
+        grad_outputs = [grad_outputs]
+    if len(grad_outputs) != len(outputs):
+        raise ValueError(f"grad: {len(outputs)} outputs but {len(grad_outputs)} grad_outputs")
+    seeds = [g if isinstance(g, Value) else as_float(g, "grad_outputs entry") for g in grad_outputs]
+    grads = backpropagate(outputs, seeds, create_graph)
+    zero = (lambda: Value(0.0)) if create_graph else (lambda: 0.0)
+    return [grads[x] if x in grads else zero() for x in inputs]

@@ -1,0 +1,125 @@
+"""The node of the graph: a Value holds one number, its gradient, and how it was made."""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+from . import ops
+from .mode import _recording
+
+
+def as_float(x: Any, what: str = "Value data") -> float:
+    """Convert a real number (int, float, bool, Fraction, NumPy scalar) to float, else TypeError."""
+    if type(x) is float:
+        return x
+    if isinstance(x, numbers.Real) or _is_numpy_real(x):
+        return float(x)
+    raise TypeError(f"{what} must be a real number, got {type(x).__name__} {x!r}")
+
+
+def _is_numpy_real(x: Any) -> bool:
+    # NumPy's bool_ and 0-d arrays are not registered as numbers.Real; check without importing NumPy.
+    dtype = getattr(x, "dtype", None)
+    return getattr(x, "ndim", None) == 0 and getattr(dtype, "kind", "") in "biuf"
+
+
+class Value:
+    """One scalar in a computation graph.
+
+    ``data`` is the number, ``grad`` is d(root)/d(self) after ``backward()``, ``op`` is the Op
+    that made it (None for a leaf) and ``children`` are its inputs, in order. Values compare by
+    identity, so they work in sets and as dict keys; ``<``, ``<=``, ``>``, ``>=`` compare data.
+    """
+
+    __slots__ = ("data", "grad", "label", "op", "children")
+
+    def __init__(self, data: Any, label: str = "") -> None:
+        self.data = as_float(data)
+        self.grad: Any = 0.0
+        self.label = label if type(label) is str else _bad_label(label)
+        self.op: ops.Op | None = None
+        self.children: tuple[Value, ...] = ()
+
+    def __repr__(self) -> str:
+        label = f"label={self.label!r}, " if self.label else ""
+        return f"Value({label}data={self.data!r}, grad={self.grad!r})"
+
+    def item(self) -> float:
+        """The number, as in PyTorch's ``tensor.item()``."""
+        return self.data
+
+    def detach(self) -> Value:
+        """A new leaf with the same data and label and no history."""
+        return Value(self.data, self.label)
+
+    def backward(self, gradient: Any = 1.0, create_graph: bool = False) -> None:
+        """Fill in ``grad`` for every node this Value depends on (the chain rule, in reverse).
+
+        Leaf gradients accumulate across calls until zeroed; interior gradients are recomputed
+        from zero each call. With ``create_graph=True`` the gradients are Values you can
+        differentiate again (this links each leaf to its gradient's graph: a reference cycle).
+        """
+        from .backward import backward  # deferred: backward.py imports Value
+
+        backward(self, gradient, create_graph)
+
+    # arithmetic: each operator records one op from the table
+    def __add__(self, other: Any) -> Value: return apply(ops.ADD, self, other)
+    def __radd__(self, other: Any) -> Value: return apply(ops.ADD, other, self)
+    def __sub__(self, other: Any) -> Value: return apply(ops.SUB, self, other)
+    def __rsub__(self, other: Any) -> Value: return apply(ops.SUB, other, self)
+    def __mul__(self, other: Any) -> Value: return apply(ops.MUL, self, other)
+    def __rmul__(self, other: Any) -> Value: return apply(ops.MUL, other, self)
+    def __truediv__(self, other: Any) -> Value: return apply(ops.DIV, self, other)
+    def __rtruediv__(self, other: Any) -> Value: return apply(ops.DIV, other, self)
+    def __pow__(self, other: Any) -> Value: return apply(ops.POW, self, other)
+    def __rpow__(self, other: Any) -> Value: return apply(ops.POW, other, self)
+    def __neg__(self) -> Value: return apply(ops.NEG, self)
+    def __abs__(self) -> Value: return apply(ops.ABS, self)
+
+    def exp(self) -> Value: return apply(ops.EXP, self)
+    def log(self) -> Value: return apply(ops.LOG, self)
+    def sqrt(self) -> Value: return apply(ops.SQRT, self)
+    def tanh(self) -> Value: return apply(ops.TANH, self)
+    def sigmoid(self) -> Value: return apply(ops.SIGMOID, self)
+    def relu(self) -> Value: return apply(ops.RELU, self)
+    def leaky_relu(self, slope: float = 0.01) -> Value: return apply(ops.LEAKY, self, slope)
+    def sin(self) -> Value: return apply(ops.SIN, self)
+    def cos(self) -> Value: return apply(ops.COS, self)
+
+    # comparisons look at the data only; == stays identity so Values can be dict keys
+    def __lt__(self, other: Any) -> bool: return self.data < _number(other, "<")
+    def __le__(self, other: Any) -> bool: return self.data <= _number(other, "<=")
+    def __gt__(self, other: Any) -> bool: return self.data > _number(other, ">")
+    def __ge__(self, other: Any) -> bool: return self.data >= _number(other, ">=")
+
+
+def apply(op: ops.Op, *inputs: Any) -> Value:
+    """Run ``op`` forward on Values or numbers and record the result as a new node.
+
+    Plain numbers become constant leaves. Under ``no_grad`` the result is a leaf.
+    """
+    children = tuple([x if isinstance(x, Value) else Value(as_float(x, f"operand of {op.name!r}")) for x in inputs])
+    try:
+        data = op.forward(*[c.data for c in children])
+    except (ArithmeticError, ValueError) as error:
+        raise type(error)(f"{error} {_where(children)}") from None
+    out = Value(data)
+    if _recording.get():
+        out.op = op
+        out.children = children
+    return out
+
+
+def _number(other: Any, symbol: str) -> float:
+    return other.data if isinstance(other, Value) else as_float(other, f"operand of {symbol!r}")
+
+
+def _where(children: tuple[Value, ...]) -> str:
+    """Name the inputs of a failing op: "(inputs: a=-1.0, 2.0)"."""
+    return "(inputs: " + ", ".join(f"{c.label}={c.data!r}" if c.label else repr(c.data) for c in children) + ")"
+
+
+def _bad_label(label: Any) -> str:
+    raise TypeError(f"Value label must be a str, got {type(label).__name__} {label!r}")
