@@ -14,15 +14,19 @@ def topological_order(roots: Iterable[Value]) -> list[Value]:
     order: list[Value] = []
     seen: set[Value] = set()
     for root in roots:
-        stack = [(root, False)]
-        while stack:
-            node, children_done = stack.pop()
-            if children_done:
-                order.append(node)
-            elif node not in seen:
-                seen.add(node)
-                stack.append((node, True))
-                stack.extend([(child, False) for child in node.children if child not in seen])
+        if root in seen:
+            continue
+        seen.add(root)
+        stack = [root]
+        while stack:  # depth-first: descend into the first unseen child, else the node is done
+            node = stack[-1]
+            for child in node.children:
+                if child not in seen:
+                    seen.add(child)
+                    stack.append(child)
+                    break
+            else:
+                order.append(stack.pop())
     return order
 
 
@@ -42,12 +46,14 @@ def backpropagate(roots: Sequence[Value], seeds: Sequence[Any], create_graph: bo
         for node in reversed(topological_order(roots)):
             if node.op is None:
                 continue
-            upstream = grads[node]
+            upstream, children = grads[node], node.children
             if create_graph:
-                local = node.op.derivatives(*node.children, node)
+                local = node.op.derivatives(*children, node)
+            elif len(children) == 2:  # most nodes: unpacking directly saves a list per node
+                local = node.op.derivatives(children[0].data, children[1].data, node.data)
             else:
-                local = node.op.derivatives(*[child.data for child in node.children], node.data)
-            for child, derivative in zip(node.children, local):
+                local = node.op.derivatives(*[child.data for child in children], node.data)
+            for child, derivative in zip(children, local):
                 contribution = upstream * derivative
                 grads[child] = grads[child] + contribution if child in grads else contribution
     return grads

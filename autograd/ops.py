@@ -43,15 +43,15 @@ def cos(x: Any) -> Any:
 
 def _div(a: float, b: float) -> float:
     if b == 0.0:
-        raise ZeroDivisionError(f"'/': division of {a!r} by zero")
+        raise ZeroDivisionError(f"division of {a!r} by zero")
     return a / b
 
 
 def _pow(a: float, b: float) -> float:
     if a == 0.0 and b < 0.0:
-        raise ZeroDivisionError(f"'**': 0.0 raised to the negative power {b!r}")
+        raise ZeroDivisionError(f"0.0 raised to the negative power {b!r}")
     if a < 0.0 and math.isfinite(b) and b != int(b):
-        raise ValueError(f"'**': negative base {a!r} raised to the non-integer power {b!r}")
+        raise ValueError(f"negative base {a!r} raised to the non-integer power {b!r}")
     try:
         return a**b
     except OverflowError:  # IEEE 754 (and PyTorch) say +-inf; Python's float ** raises instead
@@ -60,13 +60,13 @@ def _pow(a: float, b: float) -> float:
 
 def _log(x: float) -> float:
     if x <= 0.0:  # NaN passes through, as in IEEE 754
-        raise ValueError(f"'log': logarithm of {x!r} is undefined (needs x > 0)")
+        raise ValueError(f"logarithm of {x!r} is undefined (needs x > 0)")
     return math.log(x)
 
 
 def _sqrt(x: float) -> float:
     if x < 0.0:
-        raise ValueError(f"'sqrt': square root of {x!r} is undefined (needs x >= 0)")
+        raise ValueError(f"square root of {x!r} is undefined (needs x >= 0)")
     return math.sqrt(x)
 
 

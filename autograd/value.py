@@ -100,16 +100,26 @@ def apply(op: ops.Op, *inputs: Any) -> Value:
 
     Plain numbers become constant leaves. Under ``no_grad`` the result is a leaf.
     """
-    children = tuple([x if isinstance(x, Value) else Value(as_float(x, f"operand of {op.name!r}")) for x in inputs])
+    children = inputs
+    for x in inputs:
+        if not isinstance(x, Value):
+            children = tuple([c if isinstance(c, Value) else Value(as_float(c, f"operand of {op.name!r}")) for c in inputs])
+            break
     try:
-        data = op.forward(*[c.data for c in children])
+        if len(children) == 2:  # most nodes: unpacking directly saves a list per node
+            data = op.forward(children[0].data, children[1].data)
+        else:
+            data = op.forward(*[c.data for c in children])
     except (ArithmeticError, ValueError) as error:
-        raise type(error)(f"{error} {_where(children)}") from None
-    out = Value(data)
-    if _recording.get():
-        out.op = op
-        out.children = children
+        raise type(error)(f"{op.name!r}: {error} {_where(children)}") from None
+    # Built without __init__: data is already a float, and this is the engine's hottest line.
+    out = _new(Value)
+    out.data, out.grad, out.label = data, 0.0, ""
+    out.op, out.children = (op, children) if _recording.get() else (None, ())
     return out
+
+
+_new = object.__new__
 
 
 def _number(other: Any, symbol: str) -> float:
