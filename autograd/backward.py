@@ -42,20 +42,29 @@ def backpropagate(roots: Sequence[Value], seeds: Sequence[Any], create_graph: bo
     grads: dict[Value, Any] = {}
     for root, seed in zip(roots, seeds):
         grads[root] = grads[root] + seed if root in grads else seed
-    with enable_grad() if create_graph else nullcontext():
-        for node in reversed(topological_order(roots)):
-            if node.op is None:
-                continue
-            upstream, children = grads[node], node.children
-            if create_graph:
-                local = node.op.derivatives(*children, node)
-            elif len(children) == 2:  # most nodes: unpacking directly saves a list per node
-                local = node.op.derivatives(children[0].data, children[1].data, node.data)
-            else:
-                local = node.op.derivatives(*[child.data for child in children], node.data)
-            for child, derivative in zip(children, local):
-                contribution = upstream * derivative
-                grads[child] = grads[child] + contribution if child in grads else contribution
+    node = None
+    try:
+        with enable_grad() if create_graph else nullcontext():
+            for node in reversed(topological_order(roots)):
+                if node.op is None:
+                    continue
+                upstream, children = grads[node], node.children
+                if create_graph:
+                    local = node.op.derivatives(*children, node)
+                elif len(children) == 2:  # most nodes: unpacking directly saves a list per node
+                    local = node.op.derivatives(children[0].data, children[1].data, node.data)
+                else:
+                    local = node.op.derivatives(*[child.data for child in children], node.data)
+                if len(local) != len(children):  # zip(strict=True) would cost 25% of this loop
+                    raise ValueError(f"{node.op.name!r}: derivative rule gave {len(local)} values for {len(children)} inputs")
+                for child, derivative in zip(children, local):
+                    contribution = upstream * derivative
+                    grads[child] = grads[child] + contribution if child in grads else contribution
+    except Exception as error:  # say where: a learner-defined derivative rule is the usual suspect
+        if node is not None and node.op is not None:
+            error.add_note(f"while applying the derivative rule of {node.op.name!r} to {node!r} "
+                           f"with inputs {[c.data for c in node.children]}")
+        raise
     return grads
 
 

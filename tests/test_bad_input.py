@@ -73,3 +73,14 @@ def test_a_failed_op_leaves_its_inputs_untouched() -> None:
     with pytest.raises(ValueError):
         x.log()
     assert (x.data, x.grad, x.op, x.children) == (-1.0, 0.0, None, ())
+
+
+def test_a_derivative_rule_with_the_wrong_arity_fails_loudly_naming_the_op() -> None:
+    from autograd import Op
+
+    half_rule = Op("twice", lambda a, b: 2 * a + b, lambda a, b, out: (2.0,))  # forgot d/db
+    a, b = Value(1.0), Value(2.0, label="b")
+    out = half_rule(a, b)
+    with pytest.raises(ValueError, match="'twice': derivative rule gave 1 values for 2 inputs") as raised:
+        out.backward()
+    assert "derivative rule of 'twice'" in "".join(raised.value.__notes__)
