@@ -89,9 +89,10 @@ def _sigmoid(x: float) -> float:
 
 
 def _pow_base_derivative(a: Any, b: Any) -> Any:
-    # d(a**b)/da = b * a**(b-1); at a = 0 with 0 < b < 1 the slope is vertical (PyTorch: inf).
-    if number(a) == 0.0 and 0.0 < number(b) < 1.0:
-        return math.inf
+    # d(a**b)/da = b * a**(b-1). At a = 0 (where a**b needs b >= 0) that has no value for b < 1:
+    # the slope is vertical for 0 < b < 1 (PyTorch: inf) and 0 for b = 0, as a**0 is constant.
+    if number(a) == 0.0 and number(b) < 1.0:
+        return math.inf if number(b) > 0.0 else 0.0
     return b * a ** (b - 1.0)
 
 
