@@ -70,7 +70,7 @@ def backpropagate(roots: Sequence[Value], seeds: Sequence[Any], create_graph: bo
 
 def backward(root: Value, gradient: Any = 1.0, create_graph: bool = False) -> None:
     """Store d(root)/d(node) in every node's ``grad``: leaves accumulate, interior nodes are reset."""
-    seed = gradient if create_graph and isinstance(gradient, Value) else as_float(gradient, "backward gradient")
+    seed = _seed(gradient, create_graph, "backward gradient")
     for node, g in backpropagate([root], [seed], create_graph).items():
         node.grad = node.grad + g if node.op is None else g
 
@@ -99,7 +99,14 @@ def grad(
         grad_outputs = [grad_outputs]
     if len(grad_outputs) != len(outputs):
         raise ValueError(f"grad: {len(outputs)} outputs but {len(grad_outputs)} grad_outputs")
-    seeds = [g if isinstance(g, Value) else as_float(g, "grad_outputs entry") for g in grad_outputs]
+    seeds = [_seed(g, create_graph, "grad_outputs entry") for g in grad_outputs]
     grads = backpropagate(outputs, seeds, create_graph)
     zero = (lambda: Value(0.0)) if create_graph else (lambda: 0.0)
     return [grads[x] if x in grads else zero() for x in inputs]
+
+
+def _seed(gradient: Any, create_graph: bool, what: str) -> Any:
+    """A seed: a Value stays one under ``create_graph`` (to be differentiated too), else a float."""
+    if isinstance(gradient, Value):
+        return gradient if create_graph else gradient.data
+    return as_float(gradient, what)

@@ -26,3 +26,14 @@ def test_powers_at_zero_differentiate_to_every_order() -> None:
     x = Value(0.0)
     (x**0).backward()
     assert x.grad == 0.0  # as PyTorch
+
+
+def test_value_seeds_give_float_gradients_unless_create_graph() -> None:
+    x = Value(0.5)
+    y = x * x
+    assert grad(y, [x], grad_outputs=Value(2.0)) == [2.0]  # floats, as create_graph=False promises
+    y.backward(Value(2.0))
+    assert x.grad == 2.0
+    seed = Value(2.0)
+    (dx,) = grad(y, [x], grad_outputs=seed, create_graph=True)
+    assert grad(dx, [x, seed]) == [4.0, 1.0]  # d(seed * 2x)/dx, d(seed * 2x)/dseed
