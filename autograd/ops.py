@@ -23,6 +23,11 @@ def number(x: Any) -> float:
     return x if type(x) is float else x.data
 
 
+def exp(x: Any) -> Any:
+    """e ** x of a float or a Value (inf past the largest float, as the op)."""
+    return _exp(x) if type(x) is float else x.exp()
+
+
 def log(x: Any) -> Any:
     """Natural log of a float or a Value."""
     return math.log(x) if type(x) is float else x.log()
