@@ -112,6 +112,8 @@ def apply(op: ops.Op, *inputs: Any) -> Value:
             data = op.forward(*[c.data for c in children])
     except (ArithmeticError, ValueError) as error:
         raise type(error)(f"{op.name!r}: {error} {_where(children)}") from None
+    if type(data) is not float:  # a learner's forward rule may return an int, a NumPy scalar or worse
+        data = as_float(data, f"{op.name!r}: forward result {_where(children)}")
     # Built without __init__: data is already a float, and this is the engine's hottest line.
     out = _new(Value)
     out.data, out.grad, out.label = data, 0.0, ""
