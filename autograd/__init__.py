@@ -8,6 +8,7 @@
 (2.0, 8.0)
 """
 
+from . import func
 from .backward import backpropagate, grad, topological_order
 from .mode import enable_grad, is_grad_enabled, no_grad
 from .ops import Op
@@ -19,6 +20,7 @@ __all__ = [
     "apply",
     "backpropagate",
     "enable_grad",
+    "func",
     "grad",
     "is_grad_enabled",
     "no_grad",
