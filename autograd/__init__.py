@@ -10,6 +10,7 @@
 
 from . import func
 from .backward import backpropagate, grad, topological_order
+from .check import check_local_derivatives, gradcheck, gradgradcheck
 from .mode import enable_grad, is_grad_enabled, no_grad
 from .ops import Op
 from .value import Value, apply
@@ -19,9 +20,12 @@ __all__ = [
     "Value",
     "apply",
     "backpropagate",
+    "check_local_derivatives",
     "enable_grad",
     "func",
     "grad",
+    "gradcheck",
+    "gradgradcheck",
     "is_grad_enabled",
     "no_grad",
     "topological_order",

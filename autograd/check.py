@@ -1,0 +1,190 @@
+"""Checking derivatives numerically: analytic gradients against central differences.
+
+``gradcheck`` and ``gradgradcheck`` test a whole function of scalars (first and second order);
+``check_local_derivatives`` tests every op in a graph on its own, to find the one whose
+derivative rule is wrong (the usual suspect: an op a learner defined).
+
+A derivative passes when ``|analytic - numeric| <= atol + rtol * |numeric|``, as in PyTorch's
+``gradcheck``; the numeric one is ``(f(x + eps) - f(x - eps)) / (2 eps)``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable, Sequence
+
+from . import func
+from .backward import topological_order
+from .mode import no_grad
+from .ops import Op
+from .value import Value, as_float
+
+Row = tuple[str, float, float]  # the input(s) differentiated by, analytic, numeric
+
+
+def gradcheck(
+    f: Callable[..., Any],
+    inputs: Any,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    raise_exception: bool = True,
+) -> bool:
+    """True when ``f``'s gradient at ``inputs`` (numbers or Values) matches central differences.
+
+    Otherwise raises an AssertionError whose message is a table of every partial derivative,
+    the worst one marked; with ``raise_exception=False`` returns False instead.
+    """
+    xs = _point(inputs, "gradcheck")
+    names = func.parameter_names(f, len(xs))
+    analytic = func.grad(f, argnums=tuple(range(len(xs))))(*xs)
+    rows = [(name, _number(a), _central_difference(lambda *p: _number(f(*map(Value, p))), xs, i, eps))
+            for i, (name, a) in enumerate(zip(names, analytic))]
+    title = f"gradcheck: the gradient of {_name(f)} at {_where(names, xs)} differs from central differences"
+    return _verdict(title, rows, atol, rtol, eps, raise_exception)
+
+
+def gradgradcheck(
+    f: Callable[..., Any],
+    inputs: Any,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    raise_exception: bool = True,
+) -> bool:
+    """Like ``gradcheck`` for second derivatives: the Hessian against differences of the gradient."""
+    xs = _point(inputs, "gradgradcheck")
+    names = func.parameter_names(f, len(xs))
+    analytic = func.hessian(f)(*xs)
+    gradient = func.grad(f, argnums=tuple(range(len(xs))))
+    columns = [_central_difference(lambda *p: [_number(g) for g in gradient(*p)], xs, j, eps)
+               for j in range(len(xs))]
+    rows = [(f"{names[i]}, {names[j]}", _number(analytic[i][j]), columns[j][i])
+            for i in range(len(xs)) for j in range(len(xs))]
+    title = (f"gradgradcheck: the second derivatives of {_name(f)} at {_where(names, xs)} differ from "
+             "central differences of its gradient")
+    return _verdict(title, rows, atol, rtol, eps, raise_exception)
+
+
+def check_local_derivatives(
+    root: Value,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    raise_exception: bool = True,
+) -> bool:
+    """True when every op node in ``root``'s graph has local derivatives matching its forward rule.
+
+    Each node's ``op.derivatives`` at the node's inputs is compared with central differences of
+    ``op.forward``; the first wrong node in forward order is reported by label and op name.
+    Inputs where that cannot be decided are skipped: non-finite numbers, a step that leaves the
+    forward rule's domain (``sqrt`` at 0), and kinks, where the two one-sided slopes differ.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"check_local_derivatives: root must be a Value, got {type(root).__name__} {root!r}")
+    for node in topological_order([root]):
+        xs = [child.data for child in node.children]
+        if node.op is None or not all(math.isfinite(x) for x in [*xs, node.data]):
+            continue
+        names = [child.label or f"input {i}" for i, child in enumerate(node.children)]
+        rows = _local_rows(node.op, xs, node.data, names, eps, atol, rtol)
+        if not all(_close(a, n, atol, rtol) for _, a, n in rows):
+            where = f"'{node.label}'" if node.label else "(unlabelled)"
+            title = (f"check_local_derivatives: the derivative rule of op {node.op.name!r} is wrong "
+                     f"at node {where} (inputs {_where(names, xs)})")
+            return _verdict(title, rows, atol, rtol, eps, raise_exception)
+    return True
+
+
+def _local_rows(op: Op, xs: list[float], out: float, names: list[str], eps: float, atol: float,
+                rtol: float) -> list[Row]:
+    """One row per input of one node where its derivative can be checked: name, analytic, numeric."""
+    analytic = [as_float(a, f"derivative rule of {op.name!r}") for a in op.derivatives(*xs, out)]
+    if len(analytic) != len(xs):
+        raise ValueError(f"{op.name!r}: derivative rule gave {len(analytic)} values for {len(xs)} inputs")
+    rows = []
+    for i, (name, a) in enumerate(zip(names, analytic)):
+        try:
+            low, high = _either_side(op.forward, xs, i, eps)
+        except (ArithmeticError, ValueError):
+            continue  # a step leaves the domain of the forward rule (sqrt at 0)
+        numeric = (high - low) / (2 * eps)
+        one_sided_agree = _close((high - out) / eps, (out - low) / eps, atol, rtol)
+        if not (_close(a, numeric, atol, rtol) or one_sided_agree):
+            continue  # a kink: the slopes on the two sides differ, so there is no derivative to check
+        rows.append((name, a, numeric))
+    return rows
+
+
+def _point(inputs: Any, check: str) -> list[float]:
+    """The inputs as a list of floats: one number or Value, or a sequence of them."""
+    items = inputs if isinstance(inputs, (list, tuple)) else [inputs]
+    if not items:
+        raise ValueError(f"{check}: inputs is empty; give the point to check, e.g. [0.5, 2.0]")
+    return [_number(x, f"{check}: input {i}") for i, x in enumerate(items)]
+
+
+def _central_difference(f: Callable[..., Any], xs: list[float], i: int, eps: float) -> Any:
+    """(f(x + eps e_i) - f(x - eps e_i)) / (2 eps), for f returning a number or a list of numbers."""
+    low, high = _either_side(f, xs, i, eps)
+    if isinstance(high, list):
+        return [(h - l) / (2 * eps) for h, l in zip(high, low)]
+    return (high - low) / (2 * eps)
+
+
+def _either_side(f: Callable[..., Any], xs: list[float], i: int, eps: float) -> tuple[Any, Any]:
+    """f one step below and one step above ``xs`` in input ``i``, recording no graph."""
+    down, up = list(xs), list(xs)
+    down[i] -= eps
+    up[i] += eps
+    with no_grad():
+        return f(*down), f(*up)
+
+
+def _number(x: Any, what: str = "a result") -> float:
+    return x.data if isinstance(x, Value) else as_float(x, what)
+
+
+def _name(f: Callable[..., Any]) -> str:
+    return getattr(f, "__name__", repr(f))
+
+
+def _where(names: Sequence[str], xs: Sequence[float]) -> str:
+    return ", ".join(f"{name}={x!r}" for name, x in zip(names, xs))
+
+
+def _close(analytic: float, numeric: float, atol: float, rtol: float) -> bool:
+    return abs(analytic - numeric) <= atol + rtol * abs(numeric)
+
+
+def _verdict(title: str, rows: list[Row], atol: float, rtol: float, eps: float, raise_exception: bool
+             ) -> bool:
+    """True when every row is close; else False or an AssertionError with the table."""
+    if all(_close(a, n, atol, rtol) for _, a, n in rows):
+        return True
+    if not raise_exception:
+        return False
+    raise AssertionError(_table(title, rows, atol, rtol, eps))
+
+
+def _table(title: str, rows: list[Row], atol: float, rtol: float, eps: float) -> str:
+    """The rows as aligned columns, failing rows marked, the worst one (most over tolerance) named."""
+
+    def excess(row: Row) -> float:  # error over allowance; NaN (an undefined result) is the worst
+        _, a, n = row
+        ratio = abs(a - n) / (atol + rtol * abs(n))
+        return math.inf if math.isnan(ratio) else ratio
+
+    worst = max(rows, key=excess)
+    header = ("input", "analytic", "numeric", "abs err", "rel err", "")
+    lines = [header]
+    for row in rows:
+        label, a, n = row
+        error = abs(a - n)
+        relative = error / abs(n) if n != 0.0 else (0.0 if error == 0.0 else math.inf)
+        mark = "<- worst" if row is worst else ("<- fails" if not _close(a, n, atol, rtol) else "")
+        lines.append((label, f"{a:.10g}", f"{n:.10g}", f"{error:.3g}", f"{relative:.3g}", mark))
+    widths = [max(len(line[k]) for line in lines) for k in range(len(header))]
+    table = ["  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() for line in lines]
+    rule = f"passes when |analytic - numeric| <= atol + rtol * |numeric| ({atol=}, {rtol=}, {eps=})"
+    return "\n".join([title, *table, rule])
