@@ -118,7 +118,17 @@ class Op:
 
     ``forward(*inputs) -> output`` works on floats. ``derivatives(*inputs, out)`` returns a tuple
     with d(out)/d(input) for each input, for floats or Values alike. Calling an op on Values or
-    numbers records a node, so learners can define new ops the same way the built-ins are.
+    numbers records a node, so learners can define new ops the same way the built-ins are:
+
+    >>> cube = Op("cube", lambda x: x**3, lambda x, out: (3.0 * x * x,))
+    >>> x = Value(2.0)
+    >>> cube(x).backward()
+    >>> x.grad
+    12.0
+
+    Write ``derivatives`` with arithmetic and the helpers above (``exp``, ``log``, ``sin``,
+    ``cos``; ``number`` only to branch): then it also runs on Values, so ``grad(create_graph=True)``
+    sees the op's second derivative. ``gradcheck`` and ``check_local_derivatives`` test a new op.
     """
 
     name: str
