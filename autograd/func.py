@@ -62,7 +62,8 @@ def hessian(f: Callable[..., Any]) -> Callable[..., list[list[Any]]]:
     @functools.wraps(f)
     def hessian_f(*args: Any, **kwargs: Any) -> list[list[Any]]:
         positions = tuple(range(len(args))) or (0,)
-        out, inputs, keep_graph = _trace(f, positions, args, kwargs, "hessian")
+        labels = parameter_names(f, len(positions))
+        out, inputs, keep_graph = _trace(f, positions, labels, args, kwargs, "hessian")
         first = gradients_of(out, inputs, create_graph=True)
         return [gradients_of(g, inputs, create_graph=keep_graph) for g in first]
 
@@ -82,10 +83,11 @@ def parameter_names(f: Callable[..., Any], count: int) -> list[str]:
 
 def _value_and_grad(f: Callable[..., Any], argnums: Any, transform: str) -> Callable[..., tuple[Any, Any]]:
     positions = _positions(argnums, transform)
+    labels = parameter_names(f, max(positions) + 1)  # once: inspect.signature is slow
 
     @functools.wraps(f)
     def value_and_grad_f(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
-        out, inputs, keep_graph = _trace(f, positions, args, kwargs, transform)
+        out, inputs, keep_graph = _trace(f, positions, labels, args, kwargs, transform)
         grads = gradients_of(out, inputs, create_graph=keep_graph)
         value = out if keep_graph else out.data
         return value, (grads[0] if isinstance(argnums, int) else tuple(grads))
@@ -109,21 +111,22 @@ def _positions(argnums: Any, transform: str) -> tuple[int, ...]:
 def _trace(
     f: Callable[..., Any],
     positions: tuple[int, ...],
+    labels: list[str],
     args: tuple[Any, ...],
     kwargs: dict[str, Any],
     transform: str,
 ) -> tuple[Value, list[Value], bool]:
-    """Call ``f`` with a fresh node at each differentiated position and return its output as a Value.
+    """Call ``f`` with a fresh node, labelled ``labels[p]``, at each differentiated position ``p``.
 
-    Also says whether to keep the gradient's graph: when a Value came in, or when an outer
-    transform is running (it will differentiate what we return, perhaps through ``f``'s closure).
+    Returns the output as a Value, the fresh nodes, and whether to keep the gradient's graph:
+    when a Value came in, or when an outer transform is running (it will differentiate what we
+    return, perhaps through ``f``'s closure).
     """
     name = getattr(f, "__name__", repr(f))
     if max(positions) >= len(args):
         raise TypeError(f"{transform}: {name} was called with {len(args)} positional arguments, "
                         f"so there is no argument {max(positions)} to differentiate")
     keep_graph = _depth.get() > 0 or any(isinstance(a, Value) for a in (*args, *kwargs.values()))
-    labels = parameter_names(f, len(args))
     args_list = list(args)
     inputs = []
     token = _depth.set(_depth.get() + 1)
