@@ -35,6 +35,7 @@ def gradcheck(
     Otherwise raises an AssertionError whose message is a table of every partial derivative,
     the worst one marked; with ``raise_exception=False`` returns False instead.
     """
+    _check_settings("gradcheck", eps, atol, rtol)
     xs = _point(inputs, "gradcheck")
     names = func.parameter_names(f, len(xs))
     analytic = func.grad(f, argnums=tuple(range(len(xs))))(*xs)
@@ -53,6 +54,7 @@ def gradgradcheck(
     raise_exception: bool = True,
 ) -> bool:
     """Like ``gradcheck`` for second derivatives: the Hessian against differences of the gradient."""
+    _check_settings("gradgradcheck", eps, atol, rtol)
     xs = _point(inputs, "gradgradcheck")
     names = func.parameter_names(f, len(xs))
     analytic = func.hessian(f)(*xs)
@@ -82,6 +84,7 @@ def check_local_derivatives(
     """
     if not isinstance(root, Value):
         raise TypeError(f"check_local_derivatives: root must be a Value, got {type(root).__name__} {root!r}")
+    _check_settings("check_local_derivatives", eps, atol, rtol)
     for node in topological_order([root]):
         xs = [child.data for child in node.children]
         if node.op is None or not all(math.isfinite(x) for x in [*xs, node.data]):
@@ -114,6 +117,14 @@ def _local_rows(op: Op, xs: list[float], out: float, names: list[str], eps: floa
             continue  # a kink: the slopes on the two sides differ, so there is no derivative to check
         rows.append((name, a, numeric))
     return rows
+
+
+def _check_settings(check: str, eps: float, atol: float, rtol: float) -> None:
+    """The step must be a positive number and the tolerances non-negative ones."""
+    for name, value, smallest in (("eps", eps, "> 0"), ("atol", atol, ">= 0"), ("rtol", rtol, ">= 0")):
+        number = as_float(value, f"{check}: {name}")
+        if not math.isfinite(number) or number < 0.0 or (name == "eps" and number == 0.0):
+            raise ValueError(f"{check}: {name} must be a finite number {smallest}, got {value!r}")
 
 
 def _point(inputs: Any, check: str) -> list[float]:

@@ -82,6 +82,7 @@ def parameter_names(f: Callable[..., Any], count: int) -> list[str]:
 
 
 def _value_and_grad(f: Callable[..., Any], argnums: Any, transform: str) -> Callable[..., tuple[Any, Any]]:
+    """``value_and_grad``, with the name of the public transform for messages."""
     positions = _positions(argnums, transform)
     labels = parameter_names(f, max(positions) + 1)  # once: inspect.signature is slow
 

@@ -83,6 +83,17 @@ def test_checks_reject_bad_inputs(check) -> None:
         check(lambda x, y: x * y, [1.0, "2"])
 
 
+@pytest.mark.parametrize("setting, value", [("eps", 0.0), ("eps", -1e-6), ("atol", -1.0), ("rtol", math.inf)])
+def test_checks_reject_bad_settings(setting: str, value: float) -> None:
+    message = rf"{setting} must be a finite number [>=]+ 0, got {value}"
+    with pytest.raises(ValueError, match="gradcheck: " + message):
+        gradcheck(lambda x: x, 1.0, **{setting: value})
+    with pytest.raises(ValueError, match="gradgradcheck: " + message):
+        gradgradcheck(lambda x: x, 1.0, **{setting: value})
+    with pytest.raises(ValueError, match="check_local_derivatives: " + message):
+        check_local_derivatives(Value(1.0) * 2, **{setting: value})
+
+
 def test_local_check_passes_built_in_ops_at_kinks_and_domain_edges() -> None:
     zero = Value(0.0, label="zero")
     out = zero.relu() + abs(zero) + zero.leaky_relu(0.1) + zero.sqrt() + zero**0.5 + zero**0
