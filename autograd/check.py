@@ -168,8 +168,9 @@ def _close(analytic: float, numeric: float, atol: float, rtol: float) -> bool:
     return abs(analytic - numeric) <= atol + rtol * abs(numeric)
 
 
-def _verdict(title: str, rows: list[Row], atol: float, rtol: float, eps: float, raise_exception: bool
-             ) -> bool:
+def _verdict(
+    title: str, rows: list[Row], atol: float, rtol: float, eps: float, raise_exception: bool
+) -> bool:
     """True when every row is close; else False or an AssertionError with the table."""
     if all(_close(a, n, atol, rtol) for _, a, n in rows):
         return True
@@ -181,10 +182,14 @@ def _verdict(title: str, rows: list[Row], atol: float, rtol: float, eps: float, 
 def _table(title: str, rows: list[Row], atol: float, rtol: float, eps: float) -> str:
     """The rows as aligned columns, failing rows marked, the worst one (most over tolerance) named."""
 
-    def excess(row: Row) -> float:  # error over allowance; NaN (an undefined result) is the worst
+    def excess(row: Row) -> tuple[float, float]:  # error over allowance, then error; NaN is the worst
         _, a, n = row
-        ratio = abs(a - n) / (atol + rtol * abs(n))
-        return math.inf if math.isnan(ratio) else ratio
+        error, allowance = abs(a - n), atol + rtol * abs(n)
+        if math.isnan(error):
+            return math.inf, math.inf
+        if allowance == 0.0:
+            return (math.inf if error > 0.0 else 0.0), error
+        return error / allowance, error
 
     worst = max(rows, key=excess)
     header = ("input", "analytic", "numeric", "abs err", "rel err", "")

@@ -49,6 +49,16 @@ def test_gradcheck_failure_is_a_table_with_the_worst_marked() -> None:
         "1.5", pytest.approx(3.0), pytest.approx(1.5), pytest.approx(0.5), "<- worst")
     assert float(rows["y"][1]) == pytest.approx(9 + math.exp(0.5)) and len(rows["y"]) == 4  # unmarked
     assert gradcheck(f, [3.0, 0.5], raise_exception=False) is False
+    with pytest.raises(AssertionError, match=r"(?m)^x +1.5 +3 .*<- worst$"):  # no tolerance at all
+        gradcheck(f, [3.0, 0.5], atol=0.0, rtol=0.0)
+
+
+def test_an_undefined_derivative_fails_and_is_the_worst() -> None:
+    undefined = Op("square", lambda x: x * x, lambda x, out: (math.nan,))
+    with pytest.raises(AssertionError) as raised:
+        gradcheck(lambda x, y: undefined(x) + SLOPPY_SQUARE(y), [1.0, 2.0])
+    rows = table_rows(str(raised.value))
+    assert rows["x"][0] == "nan" and rows["x"][-1] == "<- worst" and rows["y"][-1] == "<- fails"
 
 
 def test_gradgradcheck_catches_a_derivative_rule_that_is_not_differentiable() -> None:
