@@ -10,7 +10,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from autograd import Value, func, grad, ops
+from autograd import Value, func, grad, no_grad, ops
 from tests.conftest import require
 from tests.op_cases import CASES, OpCase
 
@@ -22,14 +22,19 @@ def tanh_derivatives(x: float) -> list[float]:
     return [t, s, -2 * t * s, -2 * s * (1 - 3 * t * t), 8 * t * s * (2 - 3 * t * t)]
 
 
-def by_grad(x0: float) -> list[float]:
+def by_grad_of(f: Callable[[Value], Value], x0: float, order: int) -> list[float]:
+    """[f(x0), f'(x0), ..., f^(order)(x0)] by differentiating the gradient's graph again and again."""
     x = Value(x0)
-    d = x.tanh()
+    d = f(x)
     found = [d.data]
-    for _ in range(4):
+    for _ in range(order):
         d = grad(d, [x], create_graph=True)[0]
         found.append(d.data)
     return found
+
+
+def by_grad(x0: float) -> list[float]:
+    return by_grad_of(Value.tanh, x0, 4)
 
 
 def by_backward(x0: float) -> list[float]:
@@ -87,6 +92,24 @@ def test_grad_touches_no_grad_and_gives_zero_for_unused_inputs() -> None:
     assert x.grad == 0.0 and unused.grad == 0.0
 
 
+def test_weighted_outputs_under_no_grad_still_give_a_differentiable_gradient() -> None:
+    x = Value(0.5)
+    y1, y2 = x * x, x.sin()
+    with no_grad():  # create_graph records the backward pass anyway, as in PyTorch
+        (g,) = grad([y1, y2], [x], grad_outputs=[1.0, 2.0], create_graph=True)
+    assert g.data == pytest.approx(2 * 0.5 + 2 * math.cos(0.5), rel=1e-15)
+    assert grad(g, [x]) == [pytest.approx(2 - 2 * math.sin(0.5), rel=1e-15)]
+
+
+def test_second_order_through_a_chain_deeper_than_the_recursion_limit() -> None:
+    x = Value(0.5)
+    y = x
+    for _ in range(10_000):
+        y = y * 1.0001
+    (g,) = grad(y * y, [x], create_graph=True)
+    assert grad(g, [x]) == [pytest.approx(2 * 1.0001**20_000, rel=1e-9)]
+
+
 def test_powers_at_zero_differentiate_to_every_order() -> None:
     # d/da a**b = b * a**(b-1) must not evaluate 0.0 ** -1 when b reaches 0 (x**0 is constant)
     assert by_grad_of(lambda x: x**0, 0.0, 2) == [1.0, 0.0, 0.0]
@@ -95,16 +118,6 @@ def test_powers_at_zero_differentiate_to_every_order() -> None:
     x = Value(0.0)
     (x**0).backward()
     assert x.grad == 0.0  # as PyTorch
-
-
-def by_grad_of(f: Callable[[Value], Value], x0: float, order: int) -> list[float]:
-    x = Value(x0)
-    d = f(x)
-    found = [d.data]
-    for _ in range(order):
-        d = grad(d, [x], create_graph=True)[0]
-        found.append(d.data)
-    return found
 
 
 def test_value_seeds_give_float_gradients_unless_create_graph() -> None:
