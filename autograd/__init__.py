@@ -9,18 +9,32 @@
 """
 
 from .backward import backpropagate, grad, topological_order
+from .draw import draw_dot
+from .explain import Explanation, explain
+from .format import format_number
 from .mode import enable_grad, is_grad_enabled, no_grad
 from .ops import Op
+from .player import BackwardPlayer, backward_frames, backward_player
+from .trace import BackwardTrace, trace_backward
 from .value import Value, apply
 
 __all__ = [
+    "BackwardPlayer",
+    "BackwardTrace",
+    "Explanation",
     "Op",
     "Value",
     "apply",
     "backpropagate",
+    "backward_frames",
+    "backward_player",
+    "draw_dot",
     "enable_grad",
+    "explain",
+    "format_number",
     "grad",
     "is_grad_enabled",
     "no_grad",
     "topological_order",
+    "trace_backward",
 ]
