@@ -328,7 +328,7 @@ def _canvas(rankdir: str, fontname: str) -> graphviz.Digraph:
             "draw_dot needs the graphviz Python package: pip install 'chainrule[viz]' (or pip install graphviz)"
         ) from error
     return Digraph(
-        graph_attr={"rankdir": rankdir, "fontname": fontname, "bgcolor": "transparent", "nodesep": "0.25"},
+        graph_attr={"rankdir": rankdir, "fontname": fontname, "bgcolor": "white", "nodesep": "0.25"},
         node_attr={"shape": "plain", "fontname": fontname, "fontsize": "12"},
         edge_attr={"fontname": fontname, "fontsize": "10", "color": LINE, "arrowsize": "0.7"},
     )

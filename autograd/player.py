@@ -121,7 +121,7 @@ def _grad_text(grads: dict[Value, float], finish: dict[Value, int], frame: int, 
 
 
 def _sentence(trace: BackwardTrace, frame: int, names: dict[Value, str], finish: dict[Value, int], precision: int) -> str:
-    """The chain rule of one frame, in words and numbers."""
+    """The chain rule of one frame, in words and numbers: one line per edge."""
     r = names[trace.root]
     if frame == 0:
         return (
@@ -145,7 +145,7 @@ def _sentence(trace: BackwardTrace, frame: int, names: dict[Value, str], finish:
         )
     if frame == len(trace.steps):
         parts.append("All gradients are now final.")
-    return " ".join(parts)
+    return "\n".join(parts)
 
 
 def _formula(step: Step, names: dict[Value, str]) -> str:
@@ -216,7 +216,7 @@ def _inline_svg(graph: graphviz.Digraph) -> str:
 
 
 _CSS_FONTS = "NanumGothic, 'Noto Sans CJK KR', 'Apple SD Gothic Neo', 'Malgun Gothic', sans-serif"
-_CSS = ".chainrule-player svg { max-width: 100%; height: auto; } .chainrule-player p { max-width: 60em; }"
+_CSS = ".chainrule-player svg { max-width: 100%; height: auto; } .chainrule-player p { white-space: pre-line; }"
 _SCRIPT = """
 (function () {
   var player = document.currentScript.parentNode;
