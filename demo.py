@@ -24,7 +24,7 @@ def classic_expression() -> None:
 
 
 def drawings(out: Path = Path("out")) -> None:
-    """Write the graph of one neuron (SVG) and the backward pass of a small expression, step by step (HTML)."""
+    """Write the graph of one neuron (SVG) and a small expression's backward pass, step by step (HTML)."""
     from graphviz import ExecutableNotFound
 
     x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
@@ -50,7 +50,10 @@ def drawings(out: Path = Path("out")) -> None:
     out.mkdir(exist_ok=True)
     (out / "neuron.svg").write_text(svg, encoding="utf-8")
     player.save(out / "backward_player.html")
-    print(f"wrote {out / 'neuron.svg'} (one neuron, after backward) and {out / 'backward_player.html'} (open it in a browser)")
+    print(
+        f"wrote {out / 'neuron.svg'} (one neuron, after backward) and "
+        f"{out / 'backward_player.html'} (open it in a browser)"
+    )
 
 
 if __name__ == "__main__":

@@ -83,7 +83,7 @@ class Look:
     grad_fills: Mapping[Value, str] = field(default_factory=dict)
     grad_widths: Mapping[Value, int] = field(default_factory=dict)  # points; keeps a box's size fixed
     edges: Mapping[tuple[Value, int], str] = field(default_factory=dict)
-    edge_colors: Mapping[tuple[Value, int], str] = field(default_factory=dict)  # of the text; may be "transparent"
+    edge_colors: Mapping[tuple[Value, int], str] = field(default_factory=dict)  # may be "transparent"
     names: Mapping[Value, str] = field(default_factory=dict)
     highlight: Collection[Value] = frozenset()
 
@@ -110,14 +110,20 @@ def draw_dot(
     ``collapse="neuron"`` or ``"layer"`` draws each neuron or layer of ``params`` as one box.
     Graphs over ``max_nodes`` drawing nodes are refused (``dot`` slows down with the square).
     """
-    _check_options(root, rankdir, precision, collapse, max_nodes)
+    check_options("draw_dot", root, rankdir, precision, max_nodes)
+    if collapse is not None and collapse not in LEVELS:
+        raise ValueError(f"draw_dot: collapse must be None, 'neuron' or 'layer', got {collapse!r}")
     highlight = _values(highlight, "highlight")
     params = _values(params, "params")
     order = topological_order([root])
     if collapse is not None:
         if edge_labels:
-            raise ValueError("draw_dot: edge_labels cannot be combined with collapse (edges join whole boxes)")
-        return _draw_collapsed(order, root, params, highlight, collapse, rankdir, precision, max_nodes, fontname)
+            raise ValueError(
+                "draw_dot: edge_labels cannot be combined with collapse (edges join whole boxes)"
+            )
+        return _draw_collapsed(
+            order, root, params, highlight, collapse, rankdir, precision, max_nodes, fontname
+        )
     check_size(order, max_nodes)
     if edge_labels:
         look = _backward_look(root, precision)
@@ -153,7 +159,9 @@ def draw_graph(
 ) -> graphviz.Digraph:
     """Draw every node of ``order`` with its op and edges, as ``look`` says."""
     canvas = _canvas(rankdir, fontname)
-    _draw_values(canvas, order, root, params, look, precision, {node: f"v{i}" for i, node in enumerate(order)})
+    _draw_values(
+        canvas, order, root, params, look, precision, {node: f"v{i}" for i, node in enumerate(order)}
+    )
     return canvas
 
 
@@ -166,7 +174,7 @@ def _draw_values(
     precision: int,
     unit: Mapping[Value, str],
 ) -> None:
-    """Add a box for each of ``nodes`` and an oval for its op, wired to whatever ``unit`` draws its inputs as."""
+    """Add a box for each of ``nodes`` and an oval for its op, wired to what ``unit`` draws its inputs as."""
     for node in nodes:
         name = look.names.get(node, node.label)
         cells = [f"data {format_number(node.data, precision)}", f"grad {look.grads[node]}"]
@@ -193,24 +201,15 @@ def _draw_values(
         canvas.edge(op_id, unit[node], **line)
 
 
-def sum_text(terms: list[float], precision: int) -> str:
+def sum_text(terms: list[float], total: float, precision: int) -> str:
     """``a + b + c = total`` for the contributions that add up to one gradient (long sums shortened)."""
-    total = format_number(sum_in_order(terms), precision)
     if len(terms) == 1:
-        return total
-    shown = terms if len(terms) <= 4 else [*terms[:3]]
+        return format_number(total, precision)
+    shown = terms if len(terms) <= 4 else terms[:3]
     text = " + ".join(signed(t, precision) if i else format_number(t, precision) for i, t in enumerate(shown))
     if len(terms) > 4:
         text += f" + … ({len(terms)} terms)"
-    return f"{text} = {total}"
-
-
-def sum_in_order(terms: list[float]) -> float:
-    """Add left to right, as the backward pass does (``sum`` would start from the int 0)."""
-    total = terms[0]
-    for term in terms[1:]:
-        total = total + term
-    return total
+    return f"{text} = {format_number(total, precision)}"
 
 
 def signed(x: float, precision: int) -> str:
@@ -236,7 +235,10 @@ def _backward_look(root: Value, precision: int) -> Look:
         for index, edge in enumerate(step.edges):
             received.setdefault(edge.child, []).append(edge.contribution)
             edges[(step.node, index)] = product_text(step.grad, edge.local, edge.contribution, precision)
-    return Look({node: sum_text(terms, precision) for node, terms in received.items()}, edges=edges)
+    grads = trace.replay()
+    return Look(
+        {node: sum_text(terms, grads[node], precision) for node, terms in received.items()}, edges=edges
+    )
 
 
 def _draw_collapsed(
@@ -252,7 +254,9 @@ def _draw_collapsed(
 ) -> graphviz.Digraph:
     """One box per neuron or layer; values outside every box are drawn as usual."""
     if not params:
-        raise ValueError(f"draw_dot: collapse={level!r} needs params=model.parameters(); their labels name the boxes")
+        raise ValueError(
+            f"draw_dot: collapse={level!r} needs params=model.parameters(); their labels name the boxes"
+        )
     group = group_nodes(order, params, level)
     if not group:
         raise ValueError(
@@ -267,7 +271,9 @@ def _draw_collapsed(
     box_ids = {name: f"g{index}" for index, name in enumerate(members)}
     unit = {node: box_ids[group[node]] if node in group else f"v{i}" for i, node in enumerate(order)}
     visible = [node for node in order if node not in group]
-    check_size(order, max_nodes, units=len(members) + len(visible) + sum(1 for n in visible if n.op is not None))
+    check_size(
+        order, max_nodes, units=len(members) + len(visible) + sum(1 for n in visible if n.op is not None)
+    )
     users: dict[Value, set[str]] = {}
     for node in order:
         for child in node.children:
@@ -276,7 +282,10 @@ def _draw_collapsed(
     for name, nodes in members.items():
         outputs = [n for n in nodes if n is root or users.get(n, set()) - {box_ids[name]}]
         cells = [f"{sum(n in params for n in nodes)} params, {sum(n.op is not None for n in nodes)} ops"]
-        cells += [f"out {format_number(n.data, precision)}, grad {format_number(n.grad, precision)}" for n in outputs[:3]]
+        cells += [
+            f"out {format_number(n.data, precision)}, grad {format_number(n.grad, precision)}"
+            for n in outputs[:3]
+        ]
         cells += [f"… {len(outputs) - 3} more outputs"] if len(outputs) > 3 else []
         boxed = any(n in highlight for n in nodes)
         canvas.node(box_ids[name], _box(name, cells, GROUP_FILL, boxed, root in nodes, bold=True, rows=True))
@@ -298,7 +307,14 @@ def _natural(name: str) -> list[str | int]:
 
 
 def _box(
-    name: str, cells: list[str], fill: str, highlighted: bool, is_root: bool, bold: bool, rows: bool = False, grad_attrs: str = ""
+    name: str,
+    cells: list[str],
+    fill: str,
+    highlighted: bool,
+    is_root: bool,
+    bold: bool,
+    rows: bool = False,
+    grad_attrs: str = "",
 ) -> str:
     """An HTML-like label: the name, then the cells side by side (or one per row).
 
@@ -316,7 +332,13 @@ def _box(
 
 
 def _op_style(highlighted: bool) -> dict[str, str]:
-    style = {"shape": "ellipse", "style": "filled", "fillcolor": OP_FILL, "margin": "0.04,0.02", "height": "0.3"}
+    style = {
+        "shape": "ellipse",
+        "style": "filled",
+        "fillcolor": OP_FILL,
+        "margin": "0.04,0.02",
+        "height": "0.3",
+    }
     return style | ({"color": HIGHLIGHT, "penwidth": "3"} if highlighted else {"color": LINE})
 
 
@@ -325,7 +347,8 @@ def _canvas(rankdir: str, fontname: str) -> graphviz.Digraph:
         from .digraph import Digraph
     except ImportError as error:
         raise ModuleNotFoundError(
-            "draw_dot needs the graphviz Python package: pip install 'chainrule[viz]' (or pip install graphviz)"
+            "draw_dot needs the graphviz Python package: "
+            "pip install 'chainrule[viz]' (or pip install graphviz)"
         ) from error
     return Digraph(
         graph_attr={"rankdir": rankdir, "fontname": fontname, "bgcolor": "white", "nodesep": "0.25"},
@@ -334,17 +357,15 @@ def _canvas(rankdir: str, fontname: str) -> graphviz.Digraph:
     )
 
 
-def _check_options(root: Any, rankdir: Any, precision: Any, collapse: Any, max_nodes: Any) -> None:
+def check_options(who: str, root: Any, rankdir: Any, precision: Any, max_nodes: Any) -> None:
+    """Reject a bad root or drawing option with a message naming the function ``who``."""
     if not isinstance(root, Value):
-        raise TypeError(f"draw_dot: root must be a Value, got {type(root).__name__} {root!r}")
+        raise TypeError(f"{who}: root must be a Value, got {type(root).__name__} {root!r}")
     if rankdir not in RANKDIRS:
-        raise ValueError(f"draw_dot: rankdir must be one of {RANKDIRS}, got {rankdir!r}")
-    if not isinstance(precision, int) or isinstance(precision, bool) or precision < 1:
-        raise ValueError(f"draw_dot: precision must be a whole number >= 1, got {precision!r}")
-    if collapse is not None and collapse not in LEVELS:
-        raise ValueError(f"draw_dot: collapse must be None, 'neuron' or 'layer', got {collapse!r}")
-    if not isinstance(max_nodes, int) or isinstance(max_nodes, bool) or max_nodes < 1:
-        raise ValueError(f"draw_dot: max_nodes must be a whole number >= 1, got {max_nodes!r}")
+        raise ValueError(f"{who}: rankdir must be one of {RANKDIRS}, got {rankdir!r}")
+    for name, number in (("precision", precision), ("max_nodes", max_nodes)):
+        if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+            raise ValueError(f"{who}: {name} must be a whole number >= 1, got {number!r}")
 
 
 def _values(items: Iterable[Any], what: str) -> frozenset[Value]:
@@ -354,7 +375,8 @@ def _values(items: Iterable[Any], what: str) -> frozenset[Value]:
     for item in items:
         if not isinstance(item, Value):
             raise TypeError(
-                f"draw_dot: {what} must hold Values (e.g. model.parameters()), got {type(item).__name__} {item!r}"
+                f"draw_dot: {what} must hold Values (e.g. model.parameters()), "
+                f"got {type(item).__name__} {item!r}"
             )
         found.append(item)
     return frozenset(found)

@@ -64,7 +64,6 @@ class Explanation:
             return self.total == self.gradient
         return abs(self.total - self.gradient) <= 1e-9 * self.abs_total
 
-
     def __str__(self) -> str:
         r, w = self.names[self.root], self.names[self.leaf]
         number = self._number
@@ -76,10 +75,14 @@ class Explanation:
             lines = [f"{grad} = {terms} = {number(self.total)}", "  one term per path:"]
         else:
             lines = [
-                f"{grad} is a sum over {self.path_count:,} paths, too many to list (max_paths={len(self.paths)}).",
+                f"{grad} is a sum over {self.path_count:,} paths, "
+                f"too many to list (max_paths={len(self.paths)}).",
                 f"  the {len(self.paths)} largest contributions:",
             ]
-        lines += [f"    {self._path_text(path)}: {self._factors_text(path)} = {number(path.product)}" for path in self.paths]
+        lines += [
+            f"    {self._path_text(path)}: {self._factors_text(path)} = {number(path.product)}"
+            for path in self.paths
+        ]
         if self.path_count and not self.complete:
             lines.append(f"  sum over all {self.path_count:,} paths = {number(self.total)}")
         verdict = "the same" if self.matches else "DIFFERENT: please report this as a bug"
@@ -116,7 +119,9 @@ class Explanation:
         return " → ".join(names)
 
 
-def explain(root: Value, leaf: Value, *, max_paths: int = DEFAULT_MAX_PATHS, precision: int = 4) -> Explanation:
+def explain(
+    root: Value, leaf: Value, *, max_paths: int = DEFAULT_MAX_PATHS, precision: int = 4
+) -> Explanation:
     """Write d(root)/d(leaf) as a sum over paths of products of local derivatives, checked against backward.
 
     With up to ``max_paths`` paths all are listed, in the order of the children; with more, the
@@ -142,7 +147,9 @@ def explain(root: Value, leaf: Value, *, max_paths: int = DEFAULT_MAX_PATHS, pre
                 count[node] += count[child]
                 total[node] += local * total[child]
                 size[node] += abs(local) * size[child]
-                candidates += [(local * product, (node, (index, local, chain))) for product, chain in best[child]]
+                candidates += [
+                    (local * product, (node, (index, local, chain))) for product, chain in best[child]
+                ]
         if count[node] > max_paths:
             candidates.sort(key=lambda candidate: _magnitude(candidate[0]), reverse=True)
         best[node] = candidates[:max_paths]

@@ -37,6 +37,4 @@ def node_names(order: list[Value], root: Value) -> dict[Value, str]:
     The position is the node's index in ``order`` (the drawing's node ids use the same index),
     so a sentence like ``dL/dv3`` points at the node drawn as ``v3``.
     """
-    return {
-        node: node.label or ("L" if node is root else f"v{index}") for index, node in enumerate(order)
-    }
+    return {node: node.label or ("L" if node is root else f"v{index}") for index, node in enumerate(order)}

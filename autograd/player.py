@@ -16,7 +16,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .backward import topological_order
-from .draw import DEFAULT_FONT, DEFAULT_MAX_NODES, HIGHLIGHT, Look, check_size, draw_graph, product_text
+from .draw import (
+    DEFAULT_FONT,
+    DEFAULT_MAX_NODES,
+    HIGHLIGHT,
+    Look,
+    check_options,
+    check_size,
+    draw_graph,
+    product_text,
+)
 from .format import format_number, node_names
 from .trace import BackwardTrace, Step, trace_backward
 from .value import Value
@@ -49,12 +58,14 @@ def backward_frames(
     fontname: str = DEFAULT_FONT,
 ) -> list[Frame]:
     """The seed, then one frame per step of the backward pass from ``root`` (``.grad`` untouched)."""
-    trace = trace_backward(root)
+    check_options("backward_frames", root, rankdir, precision, max_nodes)
     if not isinstance(max_steps, int) or isinstance(max_steps, bool) or max_steps < 1:
         raise ValueError(f"backward_frames: max_steps must be a whole number >= 1, got {max_steps!r}")
+    trace = trace_backward(root)
     if len(trace.steps) > max_steps:
         raise ValueError(
-            f"backward_frames: the backward pass has {len(trace.steps)} steps, more than max_steps={max_steps}; "
+            f"backward_frames: the backward pass has {len(trace.steps)} steps, "
+            f"more than max_steps={max_steps}; "
             "each step is one drawing, so the player is meant for small expressions. Draw the whole graph "
             "once with draw_dot(root, edge_labels=True), or pass a larger max_steps."
         )
@@ -63,8 +74,13 @@ def backward_frames(
     names = node_names(order, root)
     finish = _finishing_step(trace)
     states = _running_grads(trace)
-    texts = [{node: _grad_text(grads, finish, frame, node, precision) for node in order} for frame, grads in enumerate(states)]
-    widths = {node: round(CHAR_WIDTH * len("grad " + max((t[node] for t in texts), key=len))) for node in order}
+    texts = [
+        {node: _grad_text(grads, finish, frame, node, precision) for node in order}
+        for frame, grads in enumerate(states)
+    ]
+    widths = {
+        node: round(CHAR_WIDTH * len("grad " + max((t[node] for t in texts), key=len))) for node in order
+    }
     # Every edge carries its product in every frame, invisible until traversed, so no frame moves a node.
     visit = {step.node: number for number, step in enumerate(trace.steps, start=1)}
     products = {
@@ -80,16 +96,20 @@ def backward_frames(
             grad_fills={n: DONE_FILL if finish[n] <= index else PARTIAL_FILL for n in grads},
             grad_widths=widths,
             edges=products,
-            edge_colors={
-                (parent, i): HIGHLIGHT if visit[parent] == index else DONE_TEXT if visit[parent] < index else "transparent"
-                for parent, i in products
-            },
+            edge_colors={(parent, i): _edge_color(visit[parent], index) for parent, i in products},
             names=names,
             highlight={step.node} if step else (),
         )
         graph = draw_graph(order, root, (), look, rankdir=rankdir, precision=precision, fontname=fontname)
         frames.append(Frame(graph, _sentence(trace, index, names, finish, precision)))
     return frames
+
+
+def _edge_color(visited: int, frame: int) -> str:
+    """The colour of an edge's product: highlighted while traversed, grey after, invisible before."""
+    if visited == frame:
+        return HIGHLIGHT
+    return DONE_TEXT if visited < frame else "transparent"
 
 
 def _finishing_step(trace: BackwardTrace) -> dict[Value, int]:
@@ -112,7 +132,9 @@ def _running_grads(trace: BackwardTrace) -> list[dict[Value, float]]:
     return states
 
 
-def _grad_text(grads: dict[Value, float], finish: dict[Value, int], frame: int, node: Value, precision: int) -> str:
+def _grad_text(
+    grads: dict[Value, float], finish: dict[Value, int], frame: int, node: Value, precision: int
+) -> str:
     """``?`` before any contribution, ``0.5 + …`` while more are coming, then the number."""
     if node not in grads:
         return "?"
@@ -120,13 +142,16 @@ def _grad_text(grads: dict[Value, float], finish: dict[Value, int], frame: int, 
     return text if finish[node] <= frame else f"{text} + …"
 
 
-def _sentence(trace: BackwardTrace, frame: int, names: dict[Value, str], finish: dict[Value, int], precision: int) -> str:
+def _sentence(
+    trace: BackwardTrace, frame: int, names: dict[Value, str], finish: dict[Value, int], precision: int
+) -> str:
     """The chain rule of one frame, in words and numbers: one line per edge."""
     r = names[trace.root]
     if frame == 0:
         return (
-            f"Start: d{r}/d{r} = {format_number(trace.seed, precision)}, the seed. Each step takes a node whose "
-            "gradient is complete and sends gradient × local derivative to each of its inputs; where an input "
+            f"Start: d{r}/d{r} = {format_number(trace.seed, precision)}, the seed. Each step takes a node "
+            "whose gradient is complete and sends gradient × local derivative to each of its inputs; "
+            "where an input "
             "is used more than once, its contributions add up."
         )
     step = trace.steps[frame - 1]
@@ -140,7 +165,8 @@ def _sentence(trace: BackwardTrace, frame: int, names: dict[Value, str], finish:
         later = {e.child for e in step.edges[i + 1 :]}
         status = "final" if finish[edge.child] == frame and edge.child not in later else "so far"
         parts.append(
-            f"d{r}/d{c} += d{r}/d{n} × d{n}/d{c} = {product_text(step.grad, edge.local, edge.contribution, precision)}, "
+            f"d{r}/d{c} += d{r}/d{n} × d{n}/d{c} = "
+            f"{product_text(step.grad, edge.local, edge.contribution, precision)}, "
             f"so d{r}/d{c} = {format_number(edge.child_grad, precision)} ({status})."
         )
     if frame == len(trace.steps):
@@ -168,7 +194,8 @@ class BackwardPlayer:
 
     def _repr_html_(self) -> str:
         frames = "".join(
-            f'<div data-cr="frame" data-sentence="{html.escape(sentence)}"{"" if i == 0 else " hidden"}>{svg}</div>'
+            f'<div data-cr="frame" data-sentence="{html.escape(sentence)}"{" hidden" if i else ""}>'
+            f"{svg}</div>"
             for i, (svg, sentence) in enumerate(zip(self.svgs, self.sentences))
         )
         return (
@@ -200,10 +227,21 @@ def backward_player(
     rankdir: str = "LR",
     precision: int = 4,
     max_steps: int = DEFAULT_MAX_STEPS,
+    max_nodes: int = DEFAULT_MAX_NODES,
     fontname: str = DEFAULT_FONT,
 ) -> BackwardPlayer:
-    """Draw every frame of the backward pass from ``root`` (needs Graphviz) and wrap them in a player."""
-    frames = backward_frames(root, rankdir=rankdir, precision=precision, max_steps=max_steps, fontname=fontname)
+    """Draw every frame of the backward pass from ``root`` (needs Graphviz) and wrap them in a player.
+
+    The options are those of ``backward_frames``.
+    """
+    frames = backward_frames(
+        root,
+        rankdir=rankdir,
+        precision=precision,
+        max_steps=max_steps,
+        max_nodes=max_nodes,
+        fontname=fontname,
+    )
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # each frame is one `dot` process
         svgs = list(pool.map(_inline_svg, [frame.graph for frame in frames]))
     return BackwardPlayer(svgs, [frame.sentence for frame in frames])
@@ -216,7 +254,9 @@ def _inline_svg(graph: graphviz.Digraph) -> str:
 
 
 _CSS_FONTS = "NanumGothic, 'Noto Sans CJK KR', 'Apple SD Gothic Neo', 'Malgun Gothic', sans-serif"
-_CSS = ".chainrule-player svg { max-width: 100%; height: auto; } .chainrule-player p { white-space: pre-line; }"
+_CSS = (
+    ".chainrule-player svg { max-width: 100%; height: auto; } .chainrule-player p { white-space: pre-line; }"
+)
 _SCRIPT = """
 (function () {
   var player = document.currentScript.parentNode;

@@ -191,7 +191,11 @@ def test_highlight_and_rankdir():
     "kwargs, error, match",
     [
         ({"highlight": [1.0]}, TypeError, "highlight must hold Values"),
-        ({"params": [("w", Value(1.0))]}, TypeError, r"params must hold Values \(e.g. model.parameters\(\)\)"),
+        (
+            {"params": [("w", Value(1.0))]},
+            TypeError,
+            r"params must hold Values \(e.g. model.parameters\(\)\)",
+        ),
         ({"collapse": "neurons"}, ValueError, "collapse must be None, 'neuron' or 'layer'"),
         ({"collapse": "neuron"}, ValueError, r"needs params=model.parameters\(\)"),
         ({"max_nodes": 0}, ValueError, "max_nodes"),
@@ -244,7 +248,11 @@ def test_without_dot_the_source_works_and_rendering_says_how_to_install(monkeypa
         with pytest.raises(graphviz.ExecutableNotFound) as caught:
             render()
         message = str(caught.value)
-        for hint in ("apt-get install graphviz", "brew install graphviz", "conda install -c conda-forge graphviz"):
+        for hint in (
+            "apt-get install graphviz",
+            "brew install graphviz",
+            "conda install -c conda-forge graphviz",
+        ):
             assert hint in message
 
 

@@ -55,9 +55,13 @@ def test_the_total_over_paths_equals_backward(graph):
     for leaf in leaves:
         explanation = explain(root, leaf, max_paths=8)
         assert explanation.matches
-        assert math.isclose(explanation.total, grads.get(leaf, 0.0), rel_tol=1e-9, abs_tol=1e-12 * explanation.abs_total)
+        assert math.isclose(
+            explanation.total, grads.get(leaf, 0.0), rel_tol=1e-9, abs_tol=1e-12 * explanation.abs_total
+        )
         if explanation.complete:
-            assert math.isclose(sum(p.product for p in explanation.paths), explanation.total, rel_tol=1e-9, abs_tol=1e-9)
+            assert math.isclose(
+                sum(p.product for p in explanation.paths), explanation.total, rel_tol=1e-9, abs_tol=1e-9
+            )
 
 
 def test_exploding_paths_are_counted_and_summarized_not_enumerated():

@@ -60,7 +60,9 @@ def test_a_long_backward_pass_is_refused_with_what_to_do():
     y = x
     for _ in range(101):
         y = y * 1.0
-    with pytest.raises(ValueError, match=r"101 steps, more than max_steps=100.*draw_dot\(root, edge_labels=True\)"):
+    with pytest.raises(
+        ValueError, match=r"101 steps, more than max_steps=100.*draw_dot\(root, edge_labels=True\)"
+    ):
         backward_frames(y)
 
 

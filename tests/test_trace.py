@@ -69,7 +69,9 @@ def test_each_step_records_the_chain_rule(graph):
         for edge, local in zip(step.edges, local_derivatives(step.node)):
             assert same(edge.local, local)
             assert same(edge.contribution, step.grad * local)
-            running[edge.child] = running[edge.child] + edge.contribution if edge.child in running else edge.contribution
+            running[edge.child] = (
+                running[edge.child] + edge.contribution if edge.child in running else edge.contribution
+            )
             assert same(edge.child_grad, running[edge.child])
 
 
@@ -78,7 +80,10 @@ def test_reused_nodes_receive_one_contribution_per_edge():
     trace = trace_backward(loss)
     first = trace.steps[0]
     assert first.node is loss and first.grad == 1.0
-    assert [(e.local, e.contribution, e.child_grad) for e in first.edges] == [(-9.0, -9.0, -9.0), (-9.0, -9.0, -18.0)]
+    assert [(e.local, e.contribution, e.child_grad) for e in first.edges] == [
+        (-9.0, -9.0, -9.0),
+        (-9.0, -9.0, -18.0),
+    ]
     to_b = [edge for step in trace.steps for edge in step.edges if edge.child is b]
     assert [edge.child_grad for edge in to_b] == [-18.0, -54.0]
     loss.backward()
