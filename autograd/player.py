@@ -13,7 +13,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .backward import topological_order
 from .draw import (
@@ -221,27 +221,13 @@ class BackwardPlayer:
         return path
 
 
-def backward_player(
-    root: Value,
-    *,
-    rankdir: str = "LR",
-    precision: int = 4,
-    max_steps: int = DEFAULT_MAX_STEPS,
-    max_nodes: int = DEFAULT_MAX_NODES,
-    fontname: str = DEFAULT_FONT,
-) -> BackwardPlayer:
+def backward_player(root: Value, **options: Any) -> BackwardPlayer:
     """Draw every frame of the backward pass from ``root`` (needs Graphviz) and wrap them in a player.
 
-    The options are those of ``backward_frames``.
+    ``options`` are those of ``backward_frames``: ``rankdir``, ``precision``, ``max_steps``,
+    ``max_nodes``, ``fontname``.
     """
-    frames = backward_frames(
-        root,
-        rankdir=rankdir,
-        precision=precision,
-        max_steps=max_steps,
-        max_nodes=max_nodes,
-        fontname=fontname,
-    )
+    frames = backward_frames(root, **options)
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # each frame is one `dot` process
         svgs = list(pool.map(_inline_svg, [frame.graph for frame in frames]))
     return BackwardPlayer(svgs, [frame.sentence for frame in frames])

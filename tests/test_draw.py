@@ -330,3 +330,11 @@ def test_group_names_render_as_typed():
     graph = draw_dot(w * 3.0, params=[w], collapse="neuron")
     texts = node_texts(graph.pipe(format="svg", encoding="utf-8"))
     assert any(lines[0] == '모델 "<&>" \\.layers.0.neurons.0' for lines in texts.values())
+
+
+def test_gradients_that_are_values_are_drawn_as_numbers():
+    x = Value(3.0, label="x")
+    y = x * x
+    y.backward(create_graph=True)  # x.grad is now a Value
+    assert isinstance(x.grad, Value)
+    assert "grad 6.0<" in draw_dot(y).source
