@@ -13,7 +13,7 @@ import pytest
 
 from autograd import Op, Value, draw_dot, format_number
 from autograd.draw import HIGHLIGHT, PARAM_FILL
-from conftest import require_program
+from tests.conftest import require_program
 
 SVG = "{http://www.w3.org/2000/svg}"
 

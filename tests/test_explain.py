@@ -6,9 +6,9 @@ import math
 
 import pytest
 from hypothesis import given
-from test_trace import graphs
 
 from autograd import Value, backpropagate, explain
+from tests.expressions import graphs
 
 
 def test_sum_over_paths_in_numbers():

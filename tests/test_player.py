@@ -10,8 +10,7 @@ import pytest
 from autograd import BackwardPlayer, Value, backward_frames, backward_player
 from autograd.draw import HIGHLIGHT
 from autograd.player import DONE_FILL, PARTIAL_FILL
-from conftest import require, require_program
-from test_draw import require_dot
+from tests.conftest import require, require_program
 
 
 def expression() -> tuple[Value, Value, Value]:
@@ -67,7 +66,7 @@ def test_a_long_backward_pass_is_refused_with_what_to_do():
 
 
 def test_player_is_self_contained_html(tmp_path):
-    require_dot()
+    require_program("dot", "CI")
     loss, _, _ = expression()
     player = backward_player(loss)
     assert isinstance(player, BackwardPlayer) and len(player.svgs) == 4
@@ -103,7 +102,7 @@ def chromium_driver():
 
 
 def test_player_in_headless_chromium(tmp_path):
-    require_dot()
+    require_program("dot", "CI")
     webdriver, options, driver_path = chromium_driver()
     from selenium.webdriver.chrome.service import Service
 
