@@ -13,7 +13,12 @@ def local_derivatives(node: Value) -> tuple[float, ...]:
     """d(node)/d(child) for each of the node's children, in order, as plain numbers."""
     if node.op is None:
         return ()
-    return tuple(node.op.derivatives(*[child.data for child in node.children], node.data))
+    local = tuple(node.op.derivatives(*[child.data for child in node.children], node.data))
+    if len(local) != len(node.children):  # as backward(): a learner-defined rule must give one per input
+        raise ValueError(
+            f"{node.op.name!r}: derivative rule gave {len(local)} values for {len(node.children)} inputs"
+        )
+    return local
 
 
 @dataclass(frozen=True, slots=True)

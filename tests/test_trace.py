@@ -7,7 +7,7 @@ import math
 import pytest
 from hypothesis import given
 
-from autograd import Value, backpropagate, topological_order, trace_backward
+from autograd import Op, Value, backpropagate, explain, topological_order, trace_backward
 from autograd.trace import local_derivatives
 from tests.expressions import graphs
 
@@ -92,3 +92,11 @@ def test_bad_input_is_named():
         trace_backward(2.0)
     with pytest.raises(TypeError, match="trace_backward gradient"):
         trace_backward(Value(1.0), gradient="one")
+
+
+def test_a_derivative_rule_giving_the_wrong_count_fails_loudly():
+    both = Op("both", lambda a, b: a + b, lambda a, b, out: (1.0,))  # forgot the second input
+    y = both(Value(1.0), Value(2.0))
+    for run in (trace_backward, lambda y: explain(y, y.children[1])):
+        with pytest.raises(ValueError, match="'both': derivative rule gave 1 values for 2 inputs"):
+            run(y)
