@@ -11,17 +11,30 @@
 from . import func
 from .backward import backpropagate, grad, topological_order
 from .check import check_local_derivatives, gradcheck, gradgradcheck
+from .draw import draw_dot
+from .explain import Explanation, explain
+from .format import format_number
 from .mode import enable_grad, is_grad_enabled, no_grad
 from .ops import Op
+from .player import BackwardPlayer, backward_frames, backward_player
+from .trace import BackwardTrace, trace_backward
 from .value import Value, apply
 
 __all__ = [
+    "BackwardPlayer",
+    "BackwardTrace",
+    "Explanation",
     "Op",
     "Value",
     "apply",
     "backpropagate",
+    "backward_frames",
+    "backward_player",
     "check_local_derivatives",
+    "draw_dot",
     "enable_grad",
+    "explain",
+    "format_number",
     "func",
     "grad",
     "gradcheck",
@@ -29,4 +42,5 @@ __all__ = [
     "is_grad_enabled",
     "no_grad",
     "topological_order",
+    "trace_backward",
 ]

@@ -1,0 +1,40 @@
+"""Numbers and node names as people read them, shared by the drawings, the player and explain()."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .value import Value
+
+
+def format_number(x: Any, precision: int = 4) -> str:
+    """``x`` with ``precision`` significant digits, switching to exponent form for tiny and huge values.
+
+    Unlike a fixed number of decimals, a gradient of 3e-7 shows as ``3e-7``, never ``0.0000``.
+    Whole numbers keep a ``.0`` so floats look like floats: ``2.0``, ``-0.5``, ``1.235e5``.
+    A Value (a gradient built with ``create_graph=True``) shows its data.
+    """
+    if isinstance(x, Value):
+        x = x.data
+    if not isinstance(precision, int) or isinstance(precision, bool) or precision < 1:
+        raise ValueError(f"format_number: precision must be a whole number >= 1, got {precision!r}")
+    x = float(x)
+    if not math.isfinite(x):
+        return repr(x)  # 'nan', 'inf', '-inf'
+    text = f"{x:.{precision}g}"
+    mantissa, _, exponent = text.partition("e")
+    if "." not in mantissa:
+        mantissa += ".0"
+    if not exponent:
+        return mantissa
+    return f"{mantissa.removesuffix('.0')}e{int(exponent)}"
+
+
+def node_names(order: list[Value], root: Value) -> dict[Value, str]:
+    """A name for every node: its label, ``L`` for an unlabelled root, else ``v`` and its position.
+
+    The position is the node's index in ``order`` (the drawing's node ids use the same index),
+    so a sentence like ``dL/dv3`` points at the node drawn as ``v3``.
+    """
+    return {node: node.label or ("L" if node is root else f"v{index}") for index, node in enumerate(order)}

@@ -1,0 +1,270 @@
+"""The backward pass as a slide show: one drawing per step, and a self-contained HTML player.
+
+Each frame is the graph at one step of ``trace_backward``: the node being processed outlined,
+complete gradients filled in green, partial sums in yellow, untouched ones shown as ``?``, and
+the edges being traversed labelled ``upstream × local = contribution``. The player is one HTML
+fragment with the frames as inline SVG and a few lines of JavaScript: no network access at all.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .backward import topological_order
+from .draw import (
+    DEFAULT_FONT,
+    DEFAULT_MAX_NODES,
+    HIGHLIGHT,
+    Look,
+    check_options,
+    check_size,
+    draw_graph,
+    product_text,
+)
+from .format import format_number, node_names
+from .trace import BackwardTrace, Step, trace_backward
+from .value import Value
+
+if TYPE_CHECKING:
+    import graphviz
+
+DONE_FILL = "#bbf7d0"  # green: this gradient is complete
+PARTIAL_FILL = "#fef08a"  # yellow: some contributions have arrived, more are coming
+DONE_TEXT = "#64748b"  # grey: the product on an edge already traversed
+DEFAULT_MAX_STEPS = 100
+CHAR_WIDTH = 8.5  # points per character at font size 12, a little more than a digit in NanumGothic
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One moment of the backward pass: the drawing and the sentence that explains it."""
+
+    graph: graphviz.Digraph
+    sentence: str
+
+
+def backward_frames(
+    root: Value,
+    *,
+    rankdir: str = "LR",
+    precision: int = 4,
+    max_steps: int = DEFAULT_MAX_STEPS,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    fontname: str = DEFAULT_FONT,
+) -> list[Frame]:
+    """The seed, then one frame per step of the backward pass from ``root`` (``.grad`` untouched)."""
+    check_options("backward_frames", root, rankdir, precision, max_nodes)
+    if not isinstance(max_steps, int) or isinstance(max_steps, bool) or max_steps < 1:
+        raise ValueError(f"backward_frames: max_steps must be a whole number >= 1, got {max_steps!r}")
+    trace = trace_backward(root)
+    if len(trace.steps) > max_steps:
+        raise ValueError(
+            f"backward_frames: the backward pass has {len(trace.steps)} steps, "
+            f"more than max_steps={max_steps}; "
+            "each step is one drawing, so the player is meant for small expressions. Draw the whole graph "
+            "once with draw_dot(root, edge_labels=True), or pass a larger max_steps."
+        )
+    order = topological_order([root])
+    check_size(order, max_nodes)
+    names = node_names(order, root)
+    finish = _finishing_step(trace)
+    states = _running_grads(trace)
+    texts = [
+        {node: _grad_text(grads, finish, frame, node, precision) for node in order}
+        for frame, grads in enumerate(states)
+    ]
+    widths = {
+        node: round(CHAR_WIDTH * len("grad " + max((t[node] for t in texts), key=len))) for node in order
+    }
+    # Every edge carries its product in every frame, invisible until traversed, so no frame moves a node.
+    visit = {step.node: number for number, step in enumerate(trace.steps, start=1)}
+    products = {
+        (step.node, i): product_text(step.grad, edge.local, edge.contribution, precision)
+        for step in trace.steps
+        for i, edge in enumerate(step.edges)
+    }
+    frames = []
+    for index, grads in enumerate(states):
+        step = trace.steps[index - 1] if index else None
+        look = Look(
+            grads=texts[index],
+            grad_fills={n: DONE_FILL if finish[n] <= index else PARTIAL_FILL for n in grads},
+            grad_widths=widths,
+            edges=products,
+            edge_colors={(parent, i): _edge_color(visit[parent], index) for parent, i in products},
+            names=names,
+            highlight={step.node} if step else (),
+        )
+        graph = draw_graph(order, root, (), look, rankdir=rankdir, precision=precision, fontname=fontname)
+        frames.append(Frame(graph, _sentence(trace, index, names, finish, precision)))
+    return frames
+
+
+def _edge_color(visited: int, frame: int) -> str:
+    """The colour of an edge's product: highlighted while traversed, grey after, invisible before."""
+    if visited == frame:
+        return HIGHLIGHT
+    return DONE_TEXT if visited < frame else "transparent"
+
+
+def _finishing_step(trace: BackwardTrace) -> dict[Value, int]:
+    """For each node, the frame from which its gradient is complete (0: the seed frame)."""
+    finish = {trace.root: 0}
+    for number, step in enumerate(trace.steps, start=1):
+        for edge in step.edges:
+            finish[edge.child] = number
+    return finish
+
+
+def _running_grads(trace: BackwardTrace) -> list[dict[Value, float]]:
+    """Per frame: every gradient received so far (running sums for nodes still receiving)."""
+    grads: dict[Value, float] = {trace.root: trace.seed}
+    states = [dict(grads)]
+    for step in trace.steps:
+        for edge in step.edges:
+            grads[edge.child] = edge.child_grad
+        states.append(dict(grads))
+    return states
+
+
+def _grad_text(
+    grads: dict[Value, float], finish: dict[Value, int], frame: int, node: Value, precision: int
+) -> str:
+    """``?`` before any contribution, ``0.5 + …`` while more are coming, then the number."""
+    if node not in grads:
+        return "?"
+    text = format_number(grads[node], precision)
+    return text if finish[node] <= frame else f"{text} + …"
+
+
+def _sentence(
+    trace: BackwardTrace, frame: int, names: dict[Value, str], finish: dict[Value, int], precision: int
+) -> str:
+    """The chain rule of one frame, in words and numbers: one line per edge."""
+    r = names[trace.root]
+    if frame == 0:
+        return (
+            f"Start: d{r}/d{r} = {format_number(trace.seed, precision)}, the seed. Each step takes a node "
+            "whose gradient is complete and sends gradient × local derivative to each of its inputs; "
+            "where an input "
+            "is used more than once, its contributions add up."
+        )
+    step = trace.steps[frame - 1]
+    n = names[step.node]
+    parts = [
+        f"Step {frame} of {len(trace.steps)}: {n} = {_formula(step, names)}, and d{r}/d{n} = "
+        f"{format_number(step.grad, precision)} is complete."
+    ]
+    for i, edge in enumerate(step.edges):
+        c = names[edge.child]
+        later = {e.child for e in step.edges[i + 1 :]}
+        status = "final" if finish[edge.child] == frame and edge.child not in later else "so far"
+        parts.append(
+            f"d{r}/d{c} += d{r}/d{n} × d{n}/d{c} = "
+            f"{product_text(step.grad, edge.local, edge.contribution, precision)}, "
+            f"so d{r}/d{c} = {format_number(edge.child_grad, precision)} ({status})."
+        )
+    if frame == len(trace.steps):
+        parts.append("All gradients are now final.")
+    return "\n".join(parts)
+
+
+def _formula(step: Step, names: dict[Value, str]) -> str:
+    """``a * b`` for the infix ops, ``tanh(a)`` for the others."""
+    op, inputs = step.node.op, [names[child] for child in step.node.children]
+    if len(inputs) == 2 and not op.name.isidentifier():
+        return f"{inputs[0]} {op.name} {inputs[1]}"
+    return f"{op.name}({', '.join(inputs)})"
+
+
+class BackwardPlayer:
+    """A self-contained HTML slide show of the backward pass: previous, next, play, and the sentence.
+
+    Shows itself inline in Jupyter; ``save(path)`` writes a standalone ``.html`` page.
+    """
+
+    def __init__(self, svgs: list[str], sentences: list[str]) -> None:
+        self.svgs = svgs
+        self.sentences = sentences
+
+    def _repr_html_(self) -> str:
+        frames = "".join(
+            f'<div data-cr="frame" data-sentence="{html.escape(sentence)}"{" hidden" if i else ""}>'
+            f"{svg}</div>"
+            for i, (svg, sentence) in enumerate(zip(self.svgs, self.sentences))
+        )
+        return (
+            f'<div class="chainrule-player" style="font-family: {html.escape(_CSS_FONTS)}">'
+            f"<style>{_CSS}</style>"
+            '<div><button data-cr="prev">◀ Previous</button> <button data-cr="play">▶ Play</button> '
+            f'<button data-cr="next">Next ▶</button> <span data-cr="counter">1 / {len(self.svgs)}</span></div>'
+            f'<p data-cr="sentence">{html.escape(self.sentences[0])}</p>'
+            f"{frames}<script>{_SCRIPT}</script></div>"
+        )
+
+    def to_html(self, title: str = "The backward pass, step by step") -> str:
+        """A complete HTML page holding the player."""
+        return (
+            f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+            f"</head><body>{self._repr_html_()}</body></html>\n"
+        )
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the standalone page to ``path`` (UTF-8) and return the path."""
+        path = Path(path)
+        path.write_text(self.to_html(), encoding="utf-8")
+        return path
+
+
+def backward_player(root: Value, **options: Any) -> BackwardPlayer:
+    """Draw every frame of the backward pass from ``root`` (needs Graphviz) and wrap them in a player.
+
+    ``options`` are those of ``backward_frames``: ``rankdir``, ``precision``, ``max_steps``,
+    ``max_nodes``, ``fontname``.
+    """
+    frames = backward_frames(root, **options)
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # each frame is one `dot` process
+        svgs = list(pool.map(_inline_svg, [frame.graph for frame in frames]))
+    return BackwardPlayer(svgs, [frame.sentence for frame in frames])
+
+
+def _inline_svg(graph: graphviz.Digraph) -> str:
+    """The SVG of a drawing without the XML prolog, ready to sit inside an HTML page."""
+    svg = graph.pipe(format="svg", encoding="utf-8")
+    return svg[svg.index("<svg") :]
+
+
+_CSS_FONTS = "NanumGothic, 'Noto Sans CJK KR', 'Apple SD Gothic Neo', 'Malgun Gothic', sans-serif"
+_CSS = (
+    ".chainrule-player svg { max-width: 100%; height: auto; } .chainrule-player p { white-space: pre-line; }"
+)
+_SCRIPT = """
+(function () {
+  var player = document.currentScript.parentNode;
+  var frames = player.querySelectorAll("[data-cr=frame]");
+  var sentence = player.querySelector("[data-cr=sentence]");
+  var counter = player.querySelector("[data-cr=counter]");
+  var play = player.querySelector("[data-cr=play]");
+  var current = 0, timer = null;
+  function show(k) {
+    current = Math.max(0, Math.min(frames.length - 1, k));
+    frames.forEach(function (frame, i) { frame.hidden = i !== current; });
+    sentence.textContent = frames[current].dataset.sentence;
+    counter.textContent = (current + 1) + " / " + frames.length;
+  }
+  function stop() { clearInterval(timer); timer = null; play.textContent = "\\u25B6 Play"; }
+  player.querySelector("[data-cr=prev]").onclick = function () { stop(); show(current - 1); };
+  player.querySelector("[data-cr=next]").onclick = function () { stop(); show(current + 1); };
+  play.onclick = function () {
+    if (timer) { stop(); return; }
+    if (current === frames.length - 1) show(0);
+    play.textContent = "\\u23F8 Pause";
+    timer = setInterval(function () { if (current === frames.length - 1) stop(); else show(current + 1); }, 1500);
+  };
+})();
+"""
