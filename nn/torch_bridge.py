@@ -20,8 +20,8 @@ def _import_torch(what: str) -> Any:
     except ImportError as error:
         raise ImportError(
             f"nn.{what} needs PyTorch, which is not installed. Install the CPU build with "
-            "`pip install torch` (see https://pytorch.org/get-started/locally/), "
-            "or the project's extra: `pip install 'chainrule[torch]'`."
+            "`pip install torch --index-url https://download.pytorch.org/whl/cpu` "
+            "(a plain `pip install torch` pulls several GB of CUDA packages)."
         ) from error
     return torch
 
