@@ -39,7 +39,7 @@ def plot_decision_boundary(
     top = max(1, *truths, *[max(row) for row in classes])
     colours = {"cmap": "coolwarm", "vmin": 0, "vmax": top}
     if ax is None:
-        ax = Figure(figsize=(5, 5), dpi=100).subplots()
+        ax = Figure(figsize=(5, 5), dpi=100, layout="tight").subplots()
     ax.contourf(grid[0], grid[1], classes, levels=[c - 0.5 for c in range(top + 2)], alpha=0.4, **colours)
     ax.scatter(axes[0], axes[1], c=truths, s=20, edgecolors="black", **colours)
     ax.set_xlim(lows[0], highs[0])
