@@ -20,29 +20,25 @@ def loss_of(ws: list) -> object:
     return (a * b - 1.0) ** 2 + (b + c).tanh() * 3.0 + c * c * a
 
 
-def run_ours(make) -> list[float]:
-    """Every parameter's value after every step."""
-    params = [Value(x) for x in START]
-    optimizer = make(params)
+def descend(params: list, optimizer, number) -> list[float]:
+    """Every parameter's value (read with ``number``) after each of STEPS steps of ``optimizer``."""
     path = []
     for _ in range(STEPS):
         optimizer.zero_grad()
         loss_of(params).backward()
         optimizer.step()
-        path.extend(p.data for p in params)
+        path.extend(number(p) for p in params)
     return path
+
+
+def run_ours(make) -> list[float]:
+    params = [Value(x) for x in START]
+    return descend(params, make(params), lambda p: p.data)
 
 
 def run_torch(torch, make) -> list[float]:
     params = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in START]
-    optimizer = make(params)
-    path = []
-    for _ in range(STEPS):
-        optimizer.zero_grad()
-        loss_of(params).backward()
-        optimizer.step()
-        path.extend(p.item() for p in params)
-    return path
+    return descend(params, make(params), lambda p: p.item())
 
 
 @pytest.mark.parametrize(
