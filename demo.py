@@ -1,8 +1,11 @@
-"""The demo behind `make demo`: the chain rule on a small expression."""
+"""The demo behind `make demo`: the chain rule on a small expression, drawings, and an MLP trained on moons."""
 
 from pathlib import Path
 
+import nn
 from autograd import Value, backward_player, draw_dot
+
+OUT = Path("out")
 
 
 def classic_expression() -> None:
@@ -23,7 +26,7 @@ def classic_expression() -> None:
     print(f"g = {g.data:.4f}   dg/da = {a.grad:.4f}   dg/db = {b.grad:.4f}")
 
 
-def drawings(out: Path = Path("out")) -> None:
+def drawings(out: Path = OUT) -> None:
     """Write the graph of one neuron (SVG) and a small expression's backward pass, step by step (HTML)."""
     from graphviz import ExecutableNotFound
 
@@ -56,6 +59,27 @@ def drawings(out: Path = Path("out")) -> None:
     )
 
 
+def train_moons(out: Path = OUT, steps: int = 100) -> nn.MLP:
+    """micrograd's demo: MLP(2, [16, 16, 1]) on 100 moons, hinge loss + L2, SGD with a decaying rate.
+
+    Writes the decision boundary (PNG) and the trained model (JSON, reload with ``nn.load``).
+    """
+    X, y = nn.moons(100, noise=0.1, seed=0)
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    optimizer = nn.SGD(model.parameters(), lr=1.0)
+    history = nn.fit(
+        model, X, y, optimizer, loss=nn.hinge_loss, l2=1e-4, steps=steps, schedule=nn.LinearDecay(1.0, 0.1, steps)
+    )
+    final = nn.accuracy([model(x) for x in X], y)
+    print(f"{model!r}: loss {history.loss[-1]:.4f}, training accuracy {final:.0%} after {steps} steps")
+    out.mkdir(exist_ok=True)
+    nn.plot_decision_boundary(model, X, y).savefig(out / "decision_boundary.png")
+    nn.save(model, out / "moons_mlp.json")
+    print(f"wrote {out / 'decision_boundary.png'} and {out / 'moons_mlp.json'}")
+    return model
+
+
 if __name__ == "__main__":
     classic_expression()
     drawings()
+    train_moons()

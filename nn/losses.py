@@ -1,0 +1,108 @@
+"""Losses: one number saying how wrong a batch of outputs is, built from Values so it can be differentiated.
+
+Every loss takes the model's outputs for a batch (one per sample) and the matching labels,
+and returns a Value: the mean over the batch, except ``half_squared_error`` (a sum, as the seed
+documents write E). ``l2_penalty`` is added to a loss to keep the weights small.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from autograd import Op, Value
+
+from .checks import real
+
+
+def _softplus(x: float) -> float:
+    """log(1 + e^x) without overflow: max(x, 0) + log(1 + e^-|x|)."""
+    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+
+
+def _sigmoid(x: Any) -> Any:
+    """The derivative of softplus, for a float or a Value."""
+    if isinstance(x, Value):
+        return x.sigmoid()
+    e = math.exp(-abs(x))  # never overflows
+    return 1.0 / (1.0 + e) if x >= 0.0 else e / (1.0 + e)
+
+
+SOFTPLUS = Op("softplus", _softplus, lambda x, out: (_sigmoid(x),))
+
+
+def _batch_size(outputs: Any, labels: Any, what: str) -> int:
+    """The number of samples, after checking outputs and labels are equally long, non-empty lists."""
+    for name, items in (("outputs", outputs), ("labels", labels)):
+        if isinstance(items, (str, bytes)) or not isinstance(items, Sequence):
+            raise TypeError(f"{what}: {name} must be a list with one entry per sample, got {type(items).__name__}")
+    if len(outputs) != len(labels):
+        raise ValueError(f"{what}: {len(outputs)} outputs but {len(labels)} labels")
+    if not outputs:
+        raise ValueError(f"{what}: the batch is empty")
+    return len(outputs)
+
+
+def _sum_of_squared_errors(predictions: Sequence[Any], targets: Sequence[Any]) -> Any:
+    total: Any = 0.0
+    for a, y in zip(predictions, targets):
+        d = y - a
+        total = total + d * d
+    return total
+
+
+def mse_loss(predictions: Sequence[Value | float], targets: Sequence[float]) -> Value:
+    """Mean squared error: mean((y - a)^2) over the batch."""
+    n = _batch_size(predictions, targets, "mse_loss")
+    return _sum_of_squared_errors(predictions, targets) * (1.0 / n)
+
+
+def half_squared_error(predictions: Sequence[Value | float], targets: Sequence[float]) -> Value:
+    """The seed documents' E = 1/2 * sum((y - a)^2); the 1/2 cancels the 2 of the derivative."""
+    _batch_size(predictions, targets, "half_squared_error")
+    return 0.5 * _sum_of_squared_errors(predictions, targets)
+
+
+def hinge_loss(scores: Sequence[Value | float], labels: Sequence[int | float]) -> Value:
+    """Max-margin loss, as micrograd's demo: mean(relu(1 - y * score)) for labels y of -1 or +1."""
+    n = _batch_size(scores, labels, "hinge_loss")
+    for y in labels:
+        if y != 1 and y != -1:
+            raise ValueError(f"hinge_loss: labels must be -1 or +1 (data sets: labels='signed'), got {y!r}")
+    return sum([(1.0 - y * s).relu() for s, y in zip(scores, labels)]) * (1.0 / n)
+
+
+def bce_with_logits(logits: Sequence[Value | float], labels: Sequence[int | float]) -> Value:
+    """Binary cross-entropy on logits z for labels y in [0, 1]: mean(softplus(z) - y * z).
+
+    The same as -y log sigmoid(z) - (1 - y) log(1 - sigmoid(z)), but it never takes the log of
+    a rounded-off 0, and its gradient is exactly sigmoid(z) - y.
+    """
+    n = _batch_size(logits, labels, "bce_with_logits")
+    for y in labels:
+        if not (isinstance(y, (int, float)) and 0.0 <= y <= 1.0):
+            raise ValueError(f"bce_with_logits: labels must be numbers in [0, 1] (data sets: labels='index'), got {y!r}")
+    return sum([SOFTPLUS(z) - y * z for z, y in zip(logits, labels)]) * (1.0 / n)
+
+
+def cross_entropy(logits: Sequence[Sequence[Value | float]], labels: Sequence[int]) -> Value:
+    """Softmax cross-entropy: mean(log(sum_j e^z_j) - z_label), one list of logits per sample.
+
+    The log-sum-exp subtracts the largest logit first, so e^z never overflows.
+    """
+    n = _batch_size(logits, labels, "cross_entropy")
+    total: Any = 0.0
+    for zs, label in zip(logits, labels):
+        if not (isinstance(label, int) and 0 <= label < len(zs)):
+            raise ValueError(f"cross_entropy: a label must be a class index in [0, {len(zs)}), got {label!r}")
+        top = max(z.data if isinstance(z, Value) else z for z in zs)
+        log_sum_exp = sum([(z - top).exp() for z in zs]).log() + top
+        total = total + (log_sum_exp - zs[label])
+    return total * (1.0 / n)
+
+
+def l2_penalty(parameters: Iterable[Value], alpha: float = 1.0) -> Value:
+    """alpha * sum(p^2): added to a loss, it pulls every weight towards 0."""
+    alpha = real(alpha, "l2_penalty: alpha", low=0.0)
+    return alpha * sum([p * p for p in parameters])

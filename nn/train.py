@@ -1,0 +1,90 @@
+"""``fit``: the training loop every notebook writes by hand, once, with a progress bar and a history.
+
+Each step: (a batch of) forward passes, the loss (plus an optional L2 penalty), ``zero_grad``,
+``backward``, ``optimizer.step``. Writing the loop yourself stays the main way to learn it;
+``fit`` is for when the loop is no longer the point.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from autograd import Value
+
+from .checks import count, real, rng
+from .losses import hinge_loss, l2_penalty
+from .metrics import accuracy
+from .module import Module
+from .optim import Optimizer
+
+
+@dataclass
+class History:
+    """Per step: the loss (penalty included) and the accuracy on that step's batch, before its update."""
+
+    loss: list[float] = field(default_factory=list)
+    accuracy: list[float] = field(default_factory=list)
+
+
+def fit(
+    model: Module,
+    X: Sequence[Sequence[float]],
+    y: Sequence[int | float],
+    optimizer: Optimizer,
+    *,
+    loss: Callable[[list[Any], Sequence[Any]], Value] = hinge_loss,
+    steps: int = 100,
+    l2: float = 0.0,
+    schedule: Callable[[int], float] | None = None,
+    batch_size: int | None = None,
+    seed: int | random.Random | None = 0,
+    progress: bool = True,
+) -> History:
+    """Train a classifier for ``steps`` optimizer steps; return the loss and accuracy of each step.
+
+    ``loss(outputs, labels)`` is any of nn's losses; ``l2`` adds ``l2_penalty(parameters, l2)``;
+    ``schedule(k)`` sets ``optimizer.lr`` before step k (e.g. ``LinearDecay``). Without
+    ``batch_size`` every step uses the whole data set; with it, a batch drawn with ``seed``.
+    ``progress`` shows a tqdm bar (a widget in Jupyter) when tqdm is installed.
+    """
+    if len(X) != len(y) or not X:
+        raise ValueError(f"fit: needs as many labels as inputs, at least one; got {len(X)} and {len(y)}")
+    steps = count(steps, "fit: steps")
+    l2 = real(l2, "fit: l2", low=0.0)
+    size = len(X) if batch_size is None else min(count(batch_size, "fit: batch_size"), len(X))
+    generator = rng(seed, "fit: seed")
+    parameters = model.parameters()
+    history = History()
+    bar = _progress_bar(steps) if progress else None
+    for k in range(steps):
+        if schedule is not None:
+            optimizer.lr = schedule(k)
+        rows = range(len(X)) if size == len(X) else generator.sample(range(len(X)), size)
+        outputs = [model(X[i]) for i in rows]
+        labels = [y[i] for i in rows]
+        total = loss(outputs, labels)
+        if l2:
+            total = total + l2_penalty(parameters, l2)
+        optimizer.zero_grad()
+        total.backward()
+        optimizer.step()
+        history.loss.append(total.data)
+        history.accuracy.append(accuracy(outputs, labels))
+        if bar is not None:
+            bar.set_postfix(loss=f"{total.data:.4f}", accuracy=f"{history.accuracy[-1]:.0%}", refresh=False)
+            bar.update()
+    if bar is not None:
+        bar.close()
+    return history
+
+
+def _progress_bar(steps: int) -> Any:
+    """A tqdm bar over ``steps``, or None when tqdm is not installed (then training is silent)."""
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        return None
+    return tqdm(total=steps, desc="fit", unit="step")

@@ -1,0 +1,85 @@
+"""Training: the quality bar on moons, fit's history and progress bar, accuracy, the decision-boundary plot."""
+
+from __future__ import annotations
+
+import pytest
+
+import nn
+from autograd import Value
+
+
+def test_the_quality_bar_100_percent_on_moons_within_100_sgd_steps() -> None:
+    X, y = nn.moons(100, noise=0.1, seed=0)
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    optimizer = nn.SGD(model.parameters(), lr=1.0)
+    history = nn.fit(
+        model, X, y, optimizer, loss=nn.hinge_loss, l2=1e-4, steps=100,
+        schedule=nn.LinearDecay(1.0, 0.1, 100), progress=False,
+    )
+    assert len(history.loss) == len(history.accuracy) == 100
+    assert history.accuracy[0] < 0.9 and 1.0 in history.accuracy
+    assert nn.accuracy([model(x) for x in X], y) == 1.0  # after the last update too
+    assert history.loss[-1] < 0.1 * history.loss[0]
+
+
+def test_fit_is_the_loop_written_by_hand() -> None:
+    X, y = nn.xor(40, seed=1)
+    by_fit = nn.MLP(2, [6, 1], activation="tanh", seed=2)
+    history = nn.fit(by_fit, X, y, nn.Adam(by_fit.parameters(), lr=0.05), loss=nn.hinge_loss, steps=5, progress=False)
+    by_hand = nn.MLP(2, [6, 1], activation="tanh", seed=2)
+    optimizer = nn.Adam(by_hand.parameters(), lr=0.05)
+    losses = []
+    for _ in range(5):
+        loss = nn.hinge_loss([by_hand(x) for x in X], y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.data)
+    assert history.loss == losses
+    assert by_fit.state_dict() == {name: p.data for name, p in by_hand.named_parameters()}
+
+
+def test_fit_with_minibatches_and_cross_entropy() -> None:
+    X, y = nn.spiral(60, classes=3, seed=0, labels="index")
+    model = nn.MLP(2, [8, 3], activation="tanh", seed=0)
+    history = nn.fit(
+        model, X, y, nn.Adam(model.parameters(), lr=0.05), loss=nn.cross_entropy, steps=30, batch_size=20,
+        seed=0, progress=False,
+    )
+    assert history.loss[-1] < history.loss[0]
+    assert all(0.0 <= a <= 1.0 for a in history.accuracy)
+
+
+def test_fit_shows_a_progress_bar(capsys) -> None:
+    """tqdm is in the test extra; without tqdm installed, fit trains silently."""
+    X, y = nn.moons(10, seed=0)
+    model = nn.MLP(2, [3, 1], seed=0)
+    nn.fit(model, X, y, nn.SGD(model.parameters(), lr=0.1), steps=3)
+    bar = capsys.readouterr().err
+    assert "3/3" in bar and "loss=" in bar and "accuracy=" in bar
+
+
+def test_fit_rejects_mismatched_data() -> None:
+    model = nn.MLP(2, [3, 1], seed=0)
+    with pytest.raises(ValueError, match="fit: needs as many labels as inputs"):
+        nn.fit(model, [[0.0, 1.0]], [1, -1], nn.SGD(model.parameters(), lr=0.1), progress=False)
+
+
+def test_accuracy_for_scores_and_for_logits() -> None:
+    assert nn.accuracy([Value(0.3), -0.2, 1.5], [1, -1, -1]) == pytest.approx(2 / 3)
+    assert nn.accuracy([0.3, -0.2], [1, 0]) == 1.0
+    assert nn.accuracy([[0.1, 2.0, -1.0], [Value(3.0), 0.0, 0.0]], [1, 2]) == 0.5
+    with pytest.raises(ValueError, match="accuracy: needs as many labels as outputs"):
+        nn.accuracy([0.1], [])
+
+
+def test_decision_boundary_plot_writes_a_png(tmp_path) -> None:
+    X, y = nn.moons(30, seed=0)
+    model = nn.MLP(2, [4, 1], seed=0)
+    figure = nn.plot_decision_boundary(model, X, y, resolution=20)
+    path = tmp_path / "boundary.png"
+    figure.savefig(path)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert all(p.grad == 0.0 for p in model.parameters())  # drawn under no_grad: no graph, no gradients
+    with pytest.raises(ValueError, match="needs 2-D points"):
+        nn.plot_decision_boundary(model, [[1.0, 2.0, 3.0]], [1])
