@@ -3,13 +3,16 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test venv system-packages bench
+.PHONY: demo test notebooks venv system-packages bench
 
 demo: system-packages $(VENV)/.demo
 	$(BIN)/python demo.py
 
 test: system-packages $(VENV)/.test
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+notebooks: system-packages $(VENV)/.notebooks
+	$(BIN)/python -m jupyter lab notebooks
 
 bench: $(VENV)/.bench
 	$(BIN)/python -m bench
