@@ -56,9 +56,13 @@ class Chainrule:
         self.X, self.y, self.k = p.X, p.y, 0
         self.optimizer = nn.SGD(self.model.parameters(), lr=learning_rate(0))
 
-    def step(self) -> float:
+    def loss(self) -> Any:
+        """The forward pass over the batch: mean hinge loss plus the L2 penalty."""
         scores = [self.model(x) for x in self.X]
-        loss = nn.hinge_loss(scores, self.y) + nn.l2_penalty(self.model.parameters(), ALPHA)
+        return nn.hinge_loss(scores, self.y) + nn.l2_penalty(self.model.parameters(), ALPHA)
+
+    def step(self) -> float:
+        loss = self.loss()
         self.optimizer.zero_grad()
         loss.backward()
         self.optimizer.lr = learning_rate(self.k)
@@ -280,10 +284,7 @@ def node_counts(p: Problem) -> dict[str, int]:
     from autograd import topological_order
 
     counts = {}
-    chain = Chainrule(p)
-    scores = [chain.model(x) for x in chain.X]
-    loss = nn.hinge_loss(scores, chain.y) + nn.l2_penalty(chain.model.parameters(), ALPHA)
-    counts["chainrule nn.MLP"] = len(topological_order([loss]))
+    counts["chainrule nn.MLP"] = len(topological_order([Chainrule(p).loss()]))
     counts["chainrule elementwise"] = len(topological_order([ChainruleElementwise(p).loss()]))
     micro = Micrograd(p)
     inputs = [list(map(micro.Value, xrow)) for xrow in micro.X]
