@@ -26,6 +26,12 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
+# The benchmark's peers: PyTorch pinned to the CPU build first (an unpinned torch pulls GBs of CUDA).
+$(VENV)/.bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q torch==2.13.0
+	$(BIN)/python -m pip install -q -e '.[bench]'
+	@touch $@
+
 # One stamp per extra, redone when pyproject.toml changes.
 $(VENV)/.%: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[$*]'

@@ -102,8 +102,8 @@ def apply(op: ops.Op, *inputs: Any) -> Value:
     """
     children = inputs
     for x in inputs:
-        if not isinstance(x, Value):
-            children = tuple([c if isinstance(c, Value) else Value(as_float(c, f"operand of {op.name!r}")) for c in inputs])
+        if type(x) is not Value and not isinstance(x, Value):
+            children = tuple([c if isinstance(c, Value) else _constant(c, op) for c in inputs])
             break
     try:
         if len(children) == 2:  # most nodes: unpacking directly saves a list per node
@@ -114,11 +114,22 @@ def apply(op: ops.Op, *inputs: Any) -> Value:
         raise type(error)(f"{op.name!r}: {error} {_where(children)}") from None
     if type(data) is not float:  # a learner's forward rule may return an int, a NumPy scalar or worse
         data = as_float(data, f"{op.name!r}: forward result {_where(children)}")
-    # Built without __init__: data is already a float, and this is the engine's hottest line.
-    out = _new(Value)
-    out.data, out.grad, out.label = data, 0.0, ""
-    out.op, out.children = (op, children) if _recording.get() else (None, ())
+    out = _leaf(data)
+    if _recording.get():
+        out.op, out.children = op, children
     return out
+
+
+def _leaf(data: float) -> Value:
+    """A new leaf holding ``data``, already a float: the engine's hottest line, so no __init__ checks."""
+    out = _new(Value)
+    out.data, out.grad, out.label, out.op, out.children = data, 0.0, "", None, ()
+    return out
+
+
+def _constant(x: Any, op: ops.Op) -> Value:
+    """A plain number used in an op, as a leaf; TypeError naming the op for anything else."""
+    return _leaf(x if type(x) is float else as_float(x, f"operand of {op.name!r}"))
 
 
 _new = object.__new__

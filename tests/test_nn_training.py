@@ -83,3 +83,26 @@ def test_decision_boundary_plot_writes_a_png(tmp_path) -> None:
     assert all(p.grad == 0.0 for p in model.parameters())  # drawn under no_grad: no graph, no gradients
     with pytest.raises(ValueError, match="needs 2-D points"):
         nn.plot_decision_boundary(model, [[1.0, 2.0, 3.0]], [1])
+
+
+def test_a_training_loop_leaves_nothing_for_the_cyclic_collector() -> None:
+    """Each step's graph is freed by reference counting the moment the next step replaces it."""
+    import gc
+
+    X, y = nn.moons(20, seed=0)
+    model = nn.MLP(2, [8, 8, 1], seed=0)
+    optimizer = nn.SGD(model.parameters(), lr=0.5)
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(3):
+            scores = [model(x) for x in X]
+            loss = nn.hinge_loss(scores, y) + nn.l2_penalty(model.parameters(), 1e-4)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        nn.fit(model, X, y, optimizer, steps=2, progress=False)
+        del scores, loss
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
