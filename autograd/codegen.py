@@ -47,7 +47,7 @@ TEMPLATES: dict[Op, Template] = {
     SQRT:    Template("sqrt({0})",            ("sqrt_dx({0}, {out})",)),
     TANH:    Template("tanh({0})",            ("(1.0 - {out} * {out})",)),
     SIGMOID: Template("sigmoid({0})",         ("({out} * (1.0 - {out}))",)),
-    RELU:    Template("relu({0})",            ("({0} > 0.0)",)),
+    RELU:    Template("max({0}, 0.0)",        ("({0} > 0.0)",)),  # max, not relu(): see namespaces.FLOATS
     LEAKY:   Template("leaky_relu({0}, {1})", ("leaky_relu_dx({0}, {1}, {out})", "leaky_relu_ds({0}, {1}, {out})")),
     SIN:     Template("sin({0})",             ("cos({0})",)),
     COS:     Template("cos({0})",             ("(-sin({0}))",)),
@@ -95,6 +95,8 @@ class Namer:
 class Program:
     """Generated source and what it needs besides the standard namespaces.
 
+    ``loop_source`` defines ``loop_name(samples, *captured)``: the same lines run once per sample
+    of ``samples`` (tuples of the per-sample inputs), adding up the output and the gradients.
     ``by_reference`` maps a name the code calls to (op, None, n) for an op's forward rule or to
     (op, i, n) for its derivative with respect to input i, where n is the number of inputs: the
     ops without a template, whose own functions the code calls.
@@ -102,6 +104,8 @@ class Program:
 
     name: str
     source: str
+    loop_name: str
+    loop_source: str
     by_reference: dict[str, tuple[Op, int | None, int]]
 
 
@@ -111,14 +115,16 @@ def literal(x: float) -> str:
     return f"({text})" if text.startswith("-") else text
 
 
-def generate(root: Value, arguments: Sequence[tuple[Value, str]], wrt: Sequence[Value], name: str) -> Program:
-    """Python source for ``def name(*arguments): return root, gradients of root w.r.t. wrt``.
+def generate(root: Value, inputs: Sequence[tuple[Value, str]], captured: Sequence[tuple[Value, str]],
+             wrt: Sequence[Value], name: str) -> Program:
+    """Python source for ``def name(*inputs, *captured): return root, gradients of root w.r.t. wrt``.
 
-    ``arguments`` are the leaves that become parameters, each with a fallback name for when its
-    label makes no identifier. Every other leaf is a constant and is written as a literal.
-    Gradient lines are written only for nodes on a path from ``root`` to a leaf in ``wrt``.
+    ``inputs`` (per sample) and ``captured`` (shared) are the leaves that become parameters, each
+    with a fallback name for when its label makes no identifier. Every other leaf is a constant
+    and is written as a literal. Gradient lines are written only for nodes on a path from
+    ``root`` to a leaf in ``wrt``.
     """
-    return _Writer(root, arguments, name).program(wrt)
+    return _Writer(root, [*inputs, *captured], name).program(wrt, len(inputs))
 
 
 class _Writer:
@@ -152,8 +158,8 @@ class _Writer:
         """A node's name, or its value as a literal for a constant."""
         return self.names[node] if node in self.names else literal(node.data)
 
-    def program(self, wrt: Sequence[Value]) -> Program:
-        """The whole function: forward lines, backward lines, and the return of output and gradients."""
+    def program(self, wrt: Sequence[Value], n_inputs: int) -> Program:
+        """Both functions: forward lines, backward lines, and the return of output and gradients."""
         lines = ["# forward: one line per op", *self.forward_lines()]
         wanted = set(wrt)
         needs_grad: set[Value] = set()
@@ -167,16 +173,20 @@ class _Writer:
             lines.extend(self.backward_lines(needs_grad, grads))
         results = [grads.get(node, "0.0") for node in wrt]
 
-        name, params = self.function_name, ", ".join(self.names[leaf] for leaf, _ in self.arguments)
-        header = f"def {name}({params}):"
-        if len(header) > 100:
-            header = f"def {name}(\n{_wrap(params)}\n):"
-        returned = ", ".join(results) + ("," if len(results) == 1 else "")
-        footer = f"return {self.term(self.root)}, ({returned})"
-        if len(footer) > 96:
-            footer = f"return {self.term(self.root)}, (\n{_wrap(returned)}\n)"
-        body = textwrap.indent("\n".join([*lines, footer]), " " * 4)
-        return Program(name, f"{header}\n{body}\n", self.by_reference)
+        params = [self.names[leaf] for leaf, _ in self.arguments]
+        loop_name = self.namer.fresh(self.function_name + "_loop")
+        return Program(self.function_name, _function(self.function_name, params, lines, self.term(self.root), results),
+                       loop_name, self.loop(loop_name, params, n_inputs, lines, results), self.by_reference)
+
+    def loop(self, name: str, params: list[str], n_inputs: int, lines: list[str], results: list[str]) -> str:
+        """The per-sample lines in a loop over samples, adding up the output and every gradient."""
+        samples, total = self.namer.fresh("samples"), self.namer.fresh("total")
+        sums = [self.namer.fresh("sum_" + r) if r != "0.0" else "0.0" for r in results]
+        unpack = ", ".join(params[:n_inputs]) + ("," if n_inputs == 1 else "")
+        body = [*lines, f"{total} += {self.term(self.root)}", *[f"{s} += {r}" for s, r in zip(sums, results) if r != "0.0"]]
+        lines = [f"{total} = 0.0", *[f"{s} = 0.0" for s in sums if s != "0.0"],
+                 f"for ({unpack}) in {samples}:", *textwrap.indent("\n".join(body), " " * 4).splitlines()]
+        return _function(name, [samples, *params[n_inputs:]], lines, total, sums)
 
     def forward_lines(self) -> list[str]:
         """One assignment per op, children before parents."""
@@ -233,6 +243,18 @@ class _Writer:
             # a constant power b >= 1 (x ** 2): the rule has no special case there, so write it out
             return f"({operands[1]} * {operands[0]} ** {literal(exponent.data - 1.0)})"
         return TEMPLATES[node.op].derivatives[i].format(*operands, out=self.term(node))
+
+
+def _function(name: str, params: list[str], lines: list[str], out: str, results: list[str]) -> str:
+    """``def name(params):`` with ``lines`` as its body, returning ``out, (results...)``."""
+    header = f"def {name}({', '.join(params)}):"
+    if len(header) > 100:
+        header = f"def {name}(\n{_wrap(', '.join(params))}\n):"
+    returned = ", ".join(results) + ("," if len(results) == 1 else "")
+    footer = f"return {out}, ({returned})"
+    if len(footer) > 96:
+        footer = f"return {out}, (\n{_wrap(returned)}\n)"
+    return f"{header}\n{textwrap.indent(chr(10).join([*lines, footer]), ' ' * 4)}\n"
 
 
 def _wrap(items: str) -> str:

@@ -22,7 +22,7 @@ import traceback
 import types
 import weakref
 from itertools import count, islice
-from typing import Any, Callable, Iterator, Literal, Sequence
+from typing import Any, Callable, Iterable, Iterator, Literal, Sequence
 
 from .backward import topological_order
 from .codegen import Program, generate
@@ -69,9 +69,9 @@ def compile(  # noqa: A001 - the name the issue asks for; builtins.compile stays
     known = set(inputs)
     captured = list(dict.fromkeys(leaf for leaf in wanted if leaf not in known))
     root = _trace(fn, arguments)
-    named = [*inputs.items(), *[(leaf, f"p{k}") for k, leaf in enumerate(captured)]]
     fn_name = getattr(fn, "__name__", "")
-    program = generate(root, named, wanted, "compiled" if fn_name == "<lambda>" else fn_name)
+    program = generate(root, list(inputs.items()), [(leaf, f"p{k}") for k, leaf in enumerate(captured)], wanted,
+                       "compiled" if fn_name == "<lambda>" else fn_name)
     shape = _graph_shape(root, list(inputs), captured) if check else None
     return Compiled(fn, program, arguments, names, list(inputs), captured, wrt, shape)
 
@@ -93,11 +93,12 @@ class Compiled:
         position = {leaf: k for k, leaf in enumerate(inputs)}
         self._wrt_inputs = [position.get(leaf) for leaf in _leaves(wrt)]  # input index of each wrt leaf, or None
         self._filename = f"<compiled {program.name} #{next(_programs)}>"
-        linecache.cache[self._filename] = (len(program.source), None, program.source.splitlines(True), self._filename)
+        text = program.source + "\n" + program.loop_source
+        linecache.cache[self._filename] = (len(text), None, text.splitlines(True), self._filename)
         weakref.finalize(self, linecache.cache.pop, self._filename, None)  # tracebacks show the generated lines
         namespace = {**FLOATS, **by_reference(program.by_reference, vectorise=False)}
-        exec(builtins.compile(program.source, self._filename, "exec"), namespace)
-        self._on_floats = namespace[program.name]
+        exec(builtins.compile(text, self._filename, "exec"), namespace)
+        self._on_floats, self._loop = namespace[program.name], namespace[program.loop_name]
         self._on_arrays: Callable[..., Any] | None = None  # made on the first batch: NumPy is optional
 
     @property
@@ -110,14 +111,24 @@ class Compiled:
 
     def __call__(self, *args: Tree) -> tuple[float, Any]:
         """Output and gradients for one sample: ``args`` structured like ``example_inputs``, numbers for Values."""
-        self._check_count(args)
-        flat: list[float] = []
-        for template, arg, name in zip(self._arguments, args, self._argument_names):
-            _flatten(template, arg, name, flat)
-        if self._shape is not None:
-            self._retrace(flat)
-        out, grads = self._on_floats(*flat, *[leaf.data for leaf in self._captured])
+        out, grads = self._on_floats(*self._flat(args), *[leaf.data for leaf in self._captured])
         return out, self._rebuild(iter(grads))
+
+    def loop(self, samples: Iterable[Sequence[Tree]], reduction: Literal["sum", "mean"] = "sum") -> tuple[float, Any]:
+        """Run the code on each sample in plain Python: the sum (or mean) of the outputs and of the gradients.
+
+        ``samples`` yields each sample's arguments, e.g. ``zip(X, y)``. Captured ``wrt`` leaves (a
+        model's parameters) are read once, before the first sample. No NumPy needed. The loop is
+        generated code too (``program.loop_source``): it adds the gradients up as it goes.
+        """
+        _check_reduction(reduction)
+        flat = [self._flat(tuple(args)) for args in samples]
+        if not flat:
+            raise ValueError(f"compile: {self.program.name}.loop got no samples")
+        total, sums = self._loop(flat, *[leaf.data for leaf in self._captured])
+        n = len(flat)
+        scale = 1.0 / n if reduction == "mean" else 1.0
+        return total * scale, self._rebuild(g * scale for g in sums)
 
     def batch(self, *args: Tree, reduction: Literal["sum", "mean"] = "sum") -> tuple[float, Any]:
         """Run the same code on NumPy arrays: every sample of a batch at once. Needs NumPy.
@@ -130,8 +141,7 @@ class Compiled:
         """
         import numpy as np
 
-        if reduction not in ("sum", "mean"):
-            raise ValueError(f"compile: batch reduction must be 'sum' or 'mean', got {reduction!r}")
+        _check_reduction(reduction)
         self._check_count(args)
         flat: list[Any] = []
         sizes = {n for template, arg, name in zip(self._arguments, args, self._argument_names)
@@ -145,13 +155,28 @@ class Compiled:
         out, grads = self._run_on_arrays(flat, np)
         scale = 1.0 / n if reduction == "mean" else 1.0
         total = float(np.sum(out)) if np.ndim(out) else out * n
-        reduced = []
-        for g, k in zip(grads, self._wrt_inputs):
+        reduced, summed = list(grads), []
+        for i, (g, k) in enumerate(zip(grads, self._wrt_inputs)):
             if k is not None and np.ndim(flat[k]):  # a per-sample input: one gradient per sample
-                reduced.append(np.broadcast_to(g, (n,)) * scale)
-            else:  # shared by every sample: the gradient of the sum is the sum of the gradients
-                reduced.append((float(np.sum(g)) if np.ndim(g) else float(g) * n) * scale)
+                reduced[i] = np.broadcast_to(g, (n,)) * scale
+            elif np.ndim(g):  # shared by every sample: the gradient of the sum is the sum of the gradients
+                summed.append(i)
+            else:  # the same for every sample
+                reduced[i] = float(g) * n * scale
+        if summed:  # one NumPy call for all of them, not one per gradient
+            for i, g in zip(summed, np.array([grads[i] for i in summed]).sum(axis=1).tolist()):
+                reduced[i] = g * scale
         return total * scale, self._rebuild(iter(reduced))
+
+    def _flat(self, args: tuple[Tree, ...]) -> list[float]:
+        """One sample's arguments as the generated function's float parameters (checked, retraced if asked)."""
+        self._check_count(args)
+        flat: list[float] = []
+        for template, arg, name in zip(self._arguments, args, self._argument_names):
+            _flatten(template, arg, name, flat)
+        if self._shape is not None:
+            self._retrace(flat)
+        return flat
 
     def _check_count(self, args: tuple[Tree, ...]) -> None:
         if len(args) != len(self._arguments):
@@ -191,6 +216,11 @@ class Compiled:
                 f"control flow depends on the data (an `if` on a Value's data?), so the compiled code does not "
                 f"apply. Compile again with such inputs, or use a branch-free op (relu, abs, leaky_relu)."
             )
+
+
+def _check_reduction(reduction: str) -> None:
+    if reduction not in ("sum", "mean"):
+        raise ValueError(f"compile: reduction must be 'sum' or 'mean', got {reduction!r}")
 
 
 # ---------------------------------------------------------------- tracing

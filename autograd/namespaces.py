@@ -17,7 +17,7 @@ import math
 from functools import cache
 from typing import Any, Callable
 
-from .ops import ABS, COS, EXP, LEAKY, LOG, POW, RELU, SIGMOID, SIN, SQRT, TANH, Op
+from .ops import ABS, COS, EXP, LEAKY, LOG, POW, SIGMOID, SIN, SQRT, TANH, Op
 
 
 def nth_derivative(op: Op, i: int) -> Callable[..., float]:
@@ -44,7 +44,10 @@ FLOATS: dict[str, Any] = {
     "sqrt": SQRT.forward,
     "tanh": TANH.forward,
     "sigmoid": SIGMOID.forward,
-    "relu": RELU.forward,
+    # relu is written max(x, 0.0): like RELU.forward for every float (NaN stays NaN) but a C builtin.
+    # CPython 3.11 puts a Python call made from a very large frame near the end of a data-stack
+    # chunk into a fresh chunk, mmap and munmap each time: 10-15 us per call, 7x for an MLP.
+    "max": max,
     "leaky_relu": LEAKY.forward,
     "sin": SIN.forward,
     "cos": COS.forward,
@@ -103,7 +106,7 @@ def numpy_namespace() -> dict[str, Any]:
         "sqrt": np.sqrt,
         "tanh": np.tanh,
         "sigmoid": sigmoid,
-        "relu": lambda x: np.maximum(x, 0.0),
+        "max": np.maximum,
         "leaky_relu": lambda x, s: np.where(np.less_equal(x, 0.0), np.multiply(s, x), x),
         "sin": np.sin,
         "cos": np.cos,

@@ -477,7 +477,7 @@ def test_the_numpy_namespace_agrees_with_the_float_rules_case_for_case() -> None
     for name, rule in FLOATS.items():
         if not callable(rule):
             continue
-        arity = {"power": 2, "leaky_relu": 2, "abs_dx": 2, "sqrt_dx": 2, "pow_da": 3, "pow_db": 3,
+        arity = {"max": 2, "power": 2, "leaky_relu": 2, "abs_dx": 2, "sqrt_dx": 2, "pow_da": 3, "pow_db": 3,
                  "leaky_relu_dx": 3, "leaky_relu_ds": 3}.get(name, 1)
         rng = random.Random(name)
         for _ in range(30):
