@@ -201,6 +201,44 @@ def test_the_mlp_demo_as_one_numpy_batch_equals_the_eager_full_batch_step() -> N
     assert all(close(g, want) for g, want in zip(grads, want_grads))
 
 
+def test_the_mlp_demo_looped_in_plain_python_equals_the_eager_full_batch_step() -> None:
+    model, X, y = demo_problem()
+    f = compile(per_sample_hinge(model), ([0.0, 0.0], 1.0), wrt=model.parameters())
+    want_loss, want_grads = eager_step(model, X, y)
+    loss, grads = f.loop(zip(X, y), reduction="mean")
+    assert close(loss, want_loss)
+    assert len(grads) == len(want_grads) and all(close(g, want) for g, want in zip(grads, want_grads))
+    total, summed = f.loop(zip(X, y))
+    assert close(total, want_loss * len(X)) and close(summed[0], want_grads[0] * len(X))
+
+
+def test_the_loop_is_generated_code_that_adds_gradients_up() -> None:
+    w = Value(2.0, label="w")
+    f = compile(lambda x: x * w, [1.0], wrt=[w])
+    assert f.program.loop_source == (
+        "def compiled_loop(samples, w):\n"
+        "    total = 0.0\n"
+        "    sum_g_w = 0.0\n"
+        "    for (x,) in samples:\n"
+        "        # forward: one line per op\n"
+        "        z1 = x * w\n"
+        "        # backward: the chain rule, one line per edge, from g_z1 back to the inputs\n"
+        "        g_z1 = 1.0\n"
+        "        g_w = g_z1 * x\n"
+        "        total += z1\n"
+        "        sum_g_w += g_w\n"
+        "    return total, (sum_g_w,)\n"
+    )
+    assert f.loop([[1.0], [2.0], [4.0]]) == (14.0, [7.0])
+    assert f.loop(([x] for x in (1.0, 2.0, 4.0)), reduction="mean") == (14.0 * (1 / 3), [7.0 * (1 / 3)])
+    with pytest.raises(ValueError, match="got no samples"):
+        f.loop([])
+    with pytest.raises(ValueError, match="reduction must be 'sum' or 'mean', got 'median'"):
+        f.loop([[1.0]], reduction="median")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"input x.*'one'"):
+        f.loop([[1.0], ["one"]])
+
+
 def test_parameters_are_read_at_each_call_so_training_with_the_compiled_step_works() -> None:
     model, X, y = demo_problem()
     f = compile(per_sample_hinge(model), ([0.0, 0.0], 1.0), wrt=model.parameters())
@@ -383,6 +421,8 @@ def test_the_trace_records_one_path_and_check_true_detects_another() -> None:
     assert checked(5.0) == (10.0, (2.0,))
     with pytest.raises(ValueError, match="control flow depends on the data"):
         checked(-3.0)
+    with pytest.raises(ValueError, match="control flow depends on the data"):
+        checked.loop([[1.0], [-3.0]])
 
 
 def test_check_true_also_checks_every_sample_of_a_batch() -> None:
