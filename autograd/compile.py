@@ -157,9 +157,9 @@ class Compiled:
         total = float(np.sum(out)) if np.ndim(out) else out * n
         reduced, summed = list(grads), []
         for i, (g, k) in enumerate(zip(grads, self._wrt_inputs)):
-            if k is not None and np.ndim(flat[k]):  # a per-sample input: one gradient per sample
+            if k is not None and isinstance(flat[k], np.ndarray):  # a per-sample input: one gradient per sample
                 reduced[i] = np.broadcast_to(g, (n,)) * scale
-            elif np.ndim(g):  # shared by every sample: the gradient of the sum is the sum of the gradients
+            elif isinstance(g, np.ndarray) and g.ndim:  # shared by every sample: the sum of the gradients
                 summed.append(i)
             else:  # the same for every sample
                 reduced[i] = float(g) * n * scale

@@ -41,6 +41,13 @@ def target(summary: dict[str, Summary], peer: str, at_least: float, who: str = B
     return f"    target: {who} >= {at_least:g}x faster than {peer}: {got:.2f}x, {verdict}"
 
 
+def within(summary: dict[str, Summary], row: str, at_most: float, reference: str) -> str:
+    """A line saying whether ``row`` takes at most ``at_most`` times as long as ``reference`` (the summary's baseline)."""
+    got = summary[row].ratio
+    verdict = "met" if got <= at_most else f"MISSED: {got / at_most:.1f}x over"
+    return f"    target: {row} within {at_most:g}x of {reference}: {got:.2f}x, {verdict}"
+
+
 def timed_workload(title: str, steps: dict, rounds: int, what: str, baseline: str = BASELINE) -> dict[str, list[float]]:
     """Check that the implementations agree, time them side by side, print the table; return the times."""
     print(f"\n{title}", flush=True)
@@ -80,7 +87,14 @@ def main() -> None:
         for row in (demo_step.ChainruleElementwise.name, demo_step.Chainrule.name):
             s = summarise(times, row)
             verdicts += [target(s, "micrograd 0.1.0", 10, row), target(s, "torch 0-d", 6, row)]
-        print("\n".join(verdicts[-4:]))
+        verdicts += [within(summarise(times, demo_step.Floats.name), demo_step.ChainruleCompiled.name, 2,
+                            demo_step.Floats.name),
+                     within(summarise(times, demo_step.Numpy.name), demo_step.ChainruleCompiledNumpy.name, 3,
+                            demo_step.Numpy.name)]
+        seconds, lines = demo_step.compile_time(p)
+        print("\n".join(verdicts[-6:]))
+        print(f"    autograd.compile of the one-sample loss (trace + code generation): {seconds * 1e3:.1f} ms, "
+              f"{lines:,} lines of generated code")
     if "chain" in args.only:
         times = timed_workload(
             f"2. deep chain: y = y * {graphs.SCALE} + {graphs.SHIFT}, {graphs.N:,} steps ({4 * graphs.N:,} nodes "
