@@ -28,6 +28,7 @@ from .backward import topological_order
 from .codegen import Program, generate
 from .mode import enable_grad
 from .namespaces import FLOATS, by_reference, numpy_namespace
+from .ops import Op
 from .value import Value, apply, as_float
 
 Tree = Any  # a leaf, or a list or tuple of trees
@@ -210,12 +211,24 @@ class Compiled:
         arguments = [_rebuilder(tree)(replace[leaf] for leaf in _leaves(tree)) for tree in self._arguments]
         shape = _graph_shape(_trace(self.fn, arguments), leaves, self._captured)
         if shape != self._shape:
+            traced = self._shape or []
+            k = next((i for i, (a, b) in enumerate(zip(shape, traced)) if a != b), min(len(shape), len(traced)))
             raise ValueError(
-                f"compile(check=True): {self.program.name} records a different graph for the inputs {flat} "
-                f"({len(shape)} nodes) than for the example inputs ({len(self._shape or ())} nodes): its Python "
-                f"control flow depends on the data (an `if` on a Value's data?), so the compiled code does not "
-                f"apply. Compile again with such inputs, or use a branch-free op (relu, abs, leaky_relu)."
+                f"compile(check=True): {self.program.name} records a different graph for the inputs {flat} than "
+                f"for the example inputs: node {k} is {_describe(shape, k)} here, {_describe(traced, k)} in the trace. "
+                f"Its Python control flow depends on the data (an `if` on a Value's data?), so the compiled code does "
+                f"not apply. Compile again with such inputs, or use a branch-free op (relu, abs, leaky_relu)."
             )
+
+
+def _describe(shape: list[tuple], k: int) -> str:
+    """Node ``k`` of a graph shape in words, for check=True's error."""
+    if k >= len(shape):
+        return f"missing ({len(shape)} nodes)"
+    kind, detail = shape[k]
+    if isinstance(kind, Op):
+        return f"op {kind.name!r} of nodes {list(detail)}"
+    return f"{kind} {detail}"
 
 
 def _check_reduction(reduction: str) -> None:
