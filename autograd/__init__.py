@@ -11,6 +11,7 @@
 from . import func
 from .backward import backpropagate, grad, topological_order
 from .check import check_local_derivatives, gradcheck, gradgradcheck
+from .compile import Compiled, compile
 from .draw import draw_dot
 from .explain import Explanation, explain
 from .format import format_number
@@ -23,6 +24,7 @@ from .value import Value, apply
 __all__ = [
     "BackwardPlayer",
     "BackwardTrace",
+    "Compiled",
     "Explanation",
     "Op",
     "Value",
@@ -31,6 +33,7 @@ __all__ = [
     "backward_frames",
     "backward_player",
     "check_local_derivatives",
+    "compile",
     "draw_dot",
     "enable_grad",
     "explain",

@@ -129,11 +129,15 @@ class Op:
     Write ``derivatives`` with arithmetic and the helpers above (``exp``, ``log``, ``sin``,
     ``cos``; ``number`` only to branch): then it also runs on Values, so ``grad(create_graph=True)``
     sees the op's second derivative. ``gradcheck`` and ``check_local_derivatives`` test a new op.
+
+    ``expand``, optional, computes the same output from Values with built-in ops only (no
+    branching on data); ``compile`` uses it to write the op out as plain arithmetic.
     """
 
     name: str
     forward: Callable[..., float]
     derivatives: Callable[..., tuple[Any, ...]]
+    expand: Callable[..., Any] | None = None
 
     def __call__(self, *inputs: Any) -> Any:
         from .value import apply  # deferred: value.py imports this table

@@ -1,7 +1,7 @@
 """``python -m bench``: every workload, every implementation, side by side; prints the results.
 
-Options: ``--rounds`` (timed rounds for the demo step; the big graphs get half as many),
-``--only`` (a subset of demo, chain, wide, memory).
+Options: ``--rounds`` (timed rounds for the demo step; the big graphs get half as many, the
+compiled rows three times as many), ``--only`` (a subset of demo, compiled, chain, wide, memory).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from importlib.metadata import version
 from . import demo_step, graphs, memory
 from .harness import Summary, check_agreement, compare, summarise, table
 
-WORKLOADS = ("demo", "chain", "wide", "memory")
+WORKLOADS = ("demo", "compiled", "chain", "wide", "memory")
 BASELINE = "chainrule"
 
 
@@ -39,6 +39,13 @@ def target(summary: dict[str, Summary], peer: str, at_least: float, who: str = B
     got = summary[peer].ratio
     verdict = "met" if got >= at_least else f"MISSED by {1 - got / at_least:.0%}"
     return f"    target: {who} >= {at_least:g}x faster than {peer}: {got:.2f}x, {verdict}"
+
+
+def within(summary: dict[str, Summary], row: str, at_most: float, reference: str) -> str:
+    """A line saying whether ``row`` takes at most ``at_most`` times as long as ``reference`` (the summary's baseline)."""
+    got = summary[row].ratio
+    verdict = "met" if got <= at_most else f"MISSED: {got / at_most:.1f}x over"
+    return f"    target: {row} within {at_most:g}x of {reference}: {got:.2f}x, {verdict}"
 
 
 def timed_workload(title: str, steps: dict, rounds: int, what: str, baseline: str = BASELINE) -> dict[str, list[float]]:
@@ -81,19 +88,35 @@ def main() -> None:
             s = summarise(times, row)
             verdicts += [target(s, "micrograd 0.1.0", 10, row), target(s, "torch 0-d", 6, row)]
         print("\n".join(verdicts[-4:]))
+    if "compiled" in args.only:
+        p = demo_step.problem()
+        small = (demo_step.ChainruleCompiled, demo_step.ChainruleCompiledNumpy, demo_step.Floats, demo_step.Numpy)
+        times = timed_workload(
+            f"1b. the same step, compiled, against hand-written code: only these rows, so that freeing the big\n"
+            f"    graphs of the other rows does not slow the next small one (it triples the NumPy row); "
+            f"{3 * args.rounds} rounds", {impl.name: impl.step for impl in (cls(p) for cls in small)},
+            3 * args.rounds, "the loss on the same weights", baseline=demo_step.Floats.name)
+        verdicts += [within(summarise(times, demo_step.Floats.name), demo_step.ChainruleCompiled.name, 2,
+                            demo_step.Floats.name),
+                     within(summarise(times, demo_step.Numpy.name), demo_step.ChainruleCompiledNumpy.name, 3,
+                            demo_step.Numpy.name)]
+        seconds, lines = demo_step.compile_time(p)
+        print("\n".join(verdicts[-2:]))
+        print(f"    autograd.compile of the one-sample loss (trace + code generation): {seconds * 1e3:.1f} ms, "
+              f"{lines:,} lines of generated code")
     if "chain" in args.only:
         times = timed_workload(
             f"2. deep chain: y = y * {graphs.SCALE} + {graphs.SHIFT}, {graphs.N:,} steps ({4 * graphs.N:,} nodes "
             f"with constant leaves), dy/dx; {big_rounds} rounds\n    micrograd runs with the recursion limit raised "
             f"to {2 * 2 * graphs.N + 1000:,} (its recursive sort); numpy: nothing to vectorise",
             graphs.chain_steps(), big_rounds, "dy/dx")
-        verdicts.append(target(summarise(times, BASELINE), "micrograd 0.1.0", 5))
+        verdicts.append(target(summarise(times, BASELINE), "micrograd 0.1.0", 5, f"{BASELINE} (deep chain)"))
         print(verdicts[-1])
     if "wide" in args.only:
         times = timed_workload(
             f"3. wide graph: sum(a[i] * b[i]) over {graphs.N:,} pairs of leaves, gradient of every leaf; "
             f"{big_rounds} rounds", graphs.wide_steps(), big_rounds, "d sum / d a[0] after one step")
-        verdicts.append(target(summarise(times, BASELINE), "micrograd 0.1.0", 5))
+        verdicts.append(target(summarise(times, BASELINE), "micrograd 0.1.0", 5, f"{BASELINE} (wide graph)"))
         print(verdicts[-1])
     if "memory" in args.only:
         print(f"\n4. memory: the deep chain with {memory.STEPS:,} steps ({memory.OPS:,} op nodes), "
@@ -102,7 +125,7 @@ def main() -> None:
         per_node = memory.run()
         print(memory.table(per_node))
         got = per_node[BASELINE]["graph"]
-        verdicts.append(f"    target: {BASELINE} <= 200 bytes per graph node: {got:.0f}, "
+        verdicts.append(f"    target: {BASELINE} (memory) <= 200 bytes per graph node: {got:.0f}, "
                         + ("met" if got <= 200 else f"MISSED by {got / 200 - 1:.0%}"))
         print(verdicts[-1])
 

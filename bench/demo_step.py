@@ -1,4 +1,4 @@
-"""Workload 1: one training step of micrograd's moons demo, in five implementations.
+"""Workload 1: one training step of micrograd's moons demo, in eight implementations.
 
 The step: 100 moons points (noise 0.1, fixed seed), ``MLP(2, [16, 16, 1])`` with ReLU hidden
 layers and a linear output, loss = mean(relu(1 - y * score)) + 1e-4 * sum(p * p), full batch;
@@ -9,6 +9,8 @@ so the first step must give the same loss everywhere (``python -m bench`` checks
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,6 +71,57 @@ class Chainrule:
         self.optimizer.step()
         self.k += 1
         return loss.data
+
+
+def sample_loss(model: nn.MLP) -> Any:
+    """The hinge loss of one sample, the function that gets compiled."""
+    return lambda x, y: (1.0 - y * model(x)).relu()
+
+
+class ChainruleCompiled(Chainrule):
+    """nn.MLP with the one-sample loss traced once by ``autograd.compile``, then run as plain Python.
+
+    ``loop`` runs the generated code sample after sample, adding up gradients as it goes. The
+    L2 penalty depends on the parameters only, so it is compiled separately and added once.
+    """
+
+    name = "chainrule compiled"
+
+    def __init__(self, p: Problem) -> None:
+        from autograd import compile
+
+        super().__init__(p)
+        self.params = params = self.model.parameters()
+        self.sample = compile(sample_loss(self.model), ([0.0, 0.0], 1.0), wrt=params)
+        self.penalty = compile(lambda: nn.l2_penalty(params, ALPHA), (), wrt=params)
+
+    def data_loss(self) -> tuple[float, list[float]]:
+        return self.sample.loop(zip(self.X, self.y), reduction="mean")
+
+    def step(self) -> float:
+        loss, grads = self.data_loss()
+        penalty, penalty_grads = self.penalty()
+        for q, g, r in zip(self.params, grads, penalty_grads):
+            q.grad = g + r
+        self.optimizer.lr = learning_rate(self.k)
+        self.optimizer.step()
+        self.k += 1
+        return loss + penalty
+
+
+class ChainruleCompiledNumpy(ChainruleCompiled):
+    """The same generated code run once on NumPy arrays of all 100 points (``Compiled.batch``)."""
+
+    name = "chainrule compiled numpy"
+
+    def __init__(self, p: Problem) -> None:
+        import numpy as np
+
+        super().__init__(p)
+        self.X_array, self.y_array = np.array(p.X), np.array(p.y)
+
+    def data_loss(self) -> tuple[float, list[float]]:
+        return self.sample.batch(self.X_array, self.y_array, reduction="mean")
 
 
 class Micrograd:
@@ -276,7 +329,20 @@ class Numpy:
         return float(loss)
 
 
-IMPLEMENTATIONS = [ChainruleElementwise, Chainrule, Micrograd, Torch0d, Floats, Numpy]
+IMPLEMENTATIONS = [ChainruleElementwise, Chainrule, ChainruleCompiled, ChainruleCompiledNumpy, Micrograd, Torch0d,
+                   Floats, Numpy]
+
+
+def compile_time(p: Problem, repeats: int = 5) -> tuple[float, int]:
+    """Seconds to trace the demo's one-sample loss and generate its code (best of ``repeats``), and its lines."""
+    from autograd import compile
+
+    model, best = nn.MLP(2, SIZES, seed=SEED), math.inf
+    for _ in range(repeats):
+        start = time.perf_counter()
+        compiled = compile(sample_loss(model), ([0.0, 0.0], 1.0), wrt=model.parameters())
+        best = min(best, time.perf_counter() - start)
+    return best, compiled.source.count("\n")
 
 
 def node_counts(p: Problem) -> dict[str, int]:

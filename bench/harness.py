@@ -74,11 +74,12 @@ def summarise(times: dict[str, list[float]], baseline: str) -> dict[str, Summary
 
 def table(summary: dict[str, Summary], baseline: str) -> str:
     """The summary as printed: one row per implementation."""
-    lines = [f"    {'implementation':<20} {'median':>9}  {'min - max':<21} {'time / ' + baseline + ', per round':>30}",
-             f"    {'':<20} {'':>9}  {'':<21} {'median    (min - max)':>30}"]
+    w = max(20, *map(len, summary))
+    lines = [f"    {'implementation':<{w}} {'median':>9}  {'min - max':<21} {'time / ' + baseline + ', per round':>30}",
+             f"    {'':<{w}} {'':>9}  {'':<21} {'median    (min - max)':>30}"]
     for name, s in summary.items():
         ratio = "" if name == baseline else f"{_ratio(s.ratio):>9}  ({_ratio(s.ratio_low)} - {_ratio(s.ratio_high)})"
-        lines.append(f"    {name:<20} {_seconds(s.median):>9}  {_seconds(s.low) + ' - ' + _seconds(s.high):<21} {ratio:>30}")
+        lines.append(f"    {name:<{w}} {_seconds(s.median):>9}  {_seconds(s.low) + ' - ' + _seconds(s.high):<21} {ratio:>30}")
     return "\n".join(lines)
 
 

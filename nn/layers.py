@@ -33,7 +33,8 @@ def _weighted_sum_derivatives(*inputs_and_out: Any) -> tuple[Any, ...]:
     return (*inputs_and_out[n : 2 * n], *inputs_and_out[:n], 1.0)
 
 
-WEIGHTED_SUM = Op("w·x+b", _weighted_sum, _weighted_sum_derivatives)
+# _weighted_sum on Values builds b + w1*x1 + ... + wn*xn from * and +: compile writes that out.
+WEIGHTED_SUM = Op("w·x+b", _weighted_sum, _weighted_sum_derivatives, expand=_weighted_sum)
 
 # name: (f applied to z, or None for linear; init gain g: weights ~ U(-g*sqrt(3/nin), g*sqrt(3/nin)),
 # variance g^2/nin, which keeps activations' scale from layer to layer: He for ReLUs, LeCun otherwise)

@@ -1,0 +1,262 @@
+"""Code generation: write a recorded graph out as straight-line Python, forward then backward.
+
+The forward pass is one line per op (``z7 = w3 * x2``). The backward pass is the chain rule,
+one line per edge: the child's gradient gets the parent's gradient times the local derivative
+(``g_w3 = g_z7 * x2``); where a node feeds several ops the later contributions are added
+(``g_w3 += ...``), in the same order as the eager engine adds them, so the results are equal.
+The code calls the names of ``namespaces.FLOATS``, so it runs on floats and on NumPy arrays.
+"""
+
+from __future__ import annotations
+
+import keyword
+import textwrap
+import unicodedata
+from dataclasses import dataclass
+from typing import Sequence
+
+from .backward import topological_order
+from .namespaces import FLOATS
+from .ops import ABS, ADD, COS, DIV, EXP, LEAKY, LOG, MUL, NEG, POW, RELU, SIGMOID, SIN, SQRT, SUB, TANH, Op
+from .value import Value
+
+
+@dataclass(frozen=True)
+class Template:
+    """An op as code: its forward expression and its local derivatives, one per input.
+
+    ``{0}``, ``{1}`` stand for the inputs and ``{out}`` for the output. Each derivative is
+    written exactly as the op table computes it, so that gradients come out bit for bit equal.
+    """
+
+    forward: str
+    derivatives: tuple[str, ...]
+
+
+# fmt: off
+TEMPLATES: dict[Op, Template] = {
+    ADD:     Template("{0} + {1}",            ("1.0", "1.0")),
+    SUB:     Template("{0} - {1}",            ("1.0", "-1.0")),
+    MUL:     Template("{0} * {1}",            ("{1}", "{0}")),
+    DIV:     Template("{0} / {1}",            ("(1.0 / {1})", "(-{out} / {1})")),
+    POW:     Template("power({0}, {1})",      ("pow_da({0}, {1}, {out})", "pow_db({0}, {1}, {out})")),
+    NEG:     Template("-{0}",                 ("-1.0",)),
+    ABS:     Template("abs({0})",             ("abs_dx({0}, {out})",)),
+    EXP:     Template("exp({0})",             ("{out}",)),
+    LOG:     Template("log({0})",             ("(1.0 / {0})",)),
+    SQRT:    Template("sqrt({0})",            ("sqrt_dx({0}, {out})",)),
+    TANH:    Template("tanh({0})",            ("(1.0 - {out} * {out})",)),
+    SIGMOID: Template("sigmoid({0})",         ("({out} * (1.0 - {out}))",)),
+    RELU:    Template("max({0}, 0.0)",        ("({0} > 0.0)",)),  # max, not relu(): see namespaces.FLOATS
+    LEAKY:   Template("leaky_relu({0}, {1})", ("leaky_relu_dx({0}, {1}, {out})", "leaky_relu_ds({0}, {1}, {out})")),
+    SIN:     Template("sin({0})",             ("cos({0})",)),
+    COS:     Template("cos({0})",             ("(-sin({0}))",)),
+}
+# fmt: on
+
+
+def identifier(text: str) -> str:
+    """``text`` as a Python identifier: invalid characters become ``_``; "" if nothing is left.
+
+    Names are NFKC-normalised first, as Python itself does, so Hangul and other letters stay.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    name = "_".join(part for part in "".join(c if ("_" + c).isidentifier() else " " for c in text).split())
+    if name and not name.isidentifier():  # starts with a digit
+        name = "v" + name
+    return name + "_" if keyword.iskeyword(name) else name
+
+
+class Namer:
+    """Hands out identifiers that are unique and clash with no name the generated code calls."""
+
+    def __init__(self, reserved: Sequence[str]) -> None:
+        self.taken = set(reserved)
+
+    def fresh(self, *candidates: str) -> str:
+        """The first candidate that makes an identifier, with ``_2``, ``_3``... added if taken."""
+        base = next((name for name in map(identifier, candidates) if name), "v")
+        name, k = base, 1
+        while name in self.taken:
+            k += 1
+            name = f"{base}_{k}"
+        self.taken.add(name)
+        return name
+
+    def numbered(self, prefix: str, start: int) -> tuple[str, int]:
+        """The first free ``prefix<k>`` with k >= start, and k + 1 (for unlabelled nodes)."""
+        while f"{prefix}{start}" in self.taken:
+            start += 1
+        self.taken.add(f"{prefix}{start}")
+        return f"{prefix}{start}", start + 1
+
+
+@dataclass(frozen=True)
+class Program:
+    """Generated source and what it needs besides the standard namespaces.
+
+    ``loop_source`` defines ``loop_name(samples, *captured)``: the same lines run once per sample
+    of ``samples`` (tuples of the per-sample inputs), adding up the output and the gradients.
+    ``by_reference`` maps a name the code calls to (op, None, n) for an op's forward rule or to
+    (op, i, n) for its derivative with respect to input i, where n is the number of inputs: the
+    ops without a template, whose own functions the code calls.
+    """
+
+    name: str
+    source: str
+    loop_name: str
+    loop_source: str
+    by_reference: dict[str, tuple[Op, int | None, int]]
+
+
+def literal(x: float) -> str:
+    """A float as Python source; negatives in parentheses so that ``power((-2.0), x)`` parses right."""
+    text = repr(x)  # inf and nan are names bound in both namespaces
+    return f"({text})" if text.startswith("-") else text
+
+
+def generate(root: Value, inputs: Sequence[tuple[Value, str]], captured: Sequence[tuple[Value, str]],
+             wrt: Sequence[Value], name: str) -> Program:
+    """Python source for ``def name(*inputs, *captured): return root, gradients of root w.r.t. wrt``.
+
+    ``inputs`` (per sample) and ``captured`` (shared) are the leaves that become parameters, each
+    with a fallback name for when its label makes no identifier. Every other leaf is a constant
+    and is written as a literal. Gradient lines are written only for nodes on a path from
+    ``root`` to a leaf in ``wrt``.
+    """
+    return _Writer(root, [*inputs, *captured], name).program(wrt, len(inputs))
+
+
+class _Writer:
+    """Names every node of one graph, then writes its forward and backward lines."""
+
+    def __init__(self, root: Value, arguments: Sequence[tuple[Value, str]], name: str) -> None:
+        self.root, self.arguments = root, arguments
+        self.order = topological_order([root])
+        self.namer = Namer([*FLOATS])
+        self.function_name = self.namer.fresh(name, "compiled")
+        self.by_reference: dict[str, tuple[Op, int | None, int]] = {}
+        # ops without a template, per number of inputs n: `square` for the rule, `square_d0` for d/d(input 0)
+        self.op_names: dict[tuple[Op, int, int | None], str] = {}  # (op, n, None): its rule; (op, n, i): d/d(input i)
+        for node in self.order:
+            n = len(node.children)
+            if node.op is not None and node.op not in TEMPLATES and (node.op, n, None) not in self.op_names:
+                for i in (None, *range(n)):
+                    wanted = (node.op.name, "op") if i is None else (f"{self.op_names[node.op, n, None]}_d{i}",)
+                    self.op_names[node.op, n, i] = name = self.namer.fresh(*wanted)
+                    self.by_reference[name] = (node.op, i, n)
+        self.names = {leaf: self.namer.fresh(leaf.label, fallback) for leaf, fallback in arguments}
+        k = 1
+        for node in self.order:
+            if node.op is not None:
+                if identifier(node.label):
+                    self.names[node] = self.namer.fresh(node.label)
+                else:
+                    self.names[node], k = self.namer.numbered("z", k)
+
+    def term(self, node: Value) -> str:
+        """A node's name, or its value as a literal for a constant."""
+        return self.names[node] if node in self.names else literal(node.data)
+
+    def program(self, wrt: Sequence[Value], n_inputs: int) -> Program:
+        """Both functions: forward lines, backward lines, and the return of output and gradients."""
+        lines = ["# forward: one line per op", *self.forward_lines()]
+        wanted = set(wrt)
+        needs_grad: set[Value] = set()
+        for node in self.order:  # children first, so a node knows whether any child needs a gradient
+            if node in wanted or any(child in needs_grad for child in node.children):
+                needs_grad.add(node)
+        grads = {node: self.namer.fresh("g_" + self.names[node]) for node in self.order if node in needs_grad}
+        if self.root in needs_grad:
+            lines.append(f"# backward: the chain rule, one line per edge, from {grads[self.root]} back to the inputs")
+            lines.append(f"{grads[self.root]} = 1.0")
+            lines.extend(self.backward_lines(needs_grad, grads))
+        results = [grads.get(node, "0.0") for node in wrt]
+
+        params = [self.names[leaf] for leaf, _ in self.arguments]
+        loop_name = self.namer.fresh(self.function_name + "_loop")
+        return Program(self.function_name, _function(self.function_name, params, lines, self.term(self.root), results),
+                       loop_name, self.loop(loop_name, params, n_inputs, lines, results), self.by_reference)
+
+    def loop(self, name: str, params: list[str], n_inputs: int, lines: list[str], results: list[str]) -> str:
+        """The per-sample lines in a loop over samples, adding up the output and every gradient."""
+        samples, total = self.namer.fresh("samples"), self.namer.fresh("total")
+        sums = [self.namer.fresh("sum_" + r) if r != "0.0" else "0.0" for r in results]
+        unpack = ", ".join(params[:n_inputs]) + ("," if n_inputs == 1 else "")
+        body = [*lines, f"{total} += {self.term(self.root)}", *[f"{s} += {r}" for s, r in zip(sums, results) if r != "0.0"]]
+        lines = [f"{total} = 0.0", *[f"{s} = 0.0" for s in sums if s != "0.0"],
+                 f"for ({unpack}) in {samples}:", *textwrap.indent("\n".join(body), " " * 4).splitlines()]
+        return _function(name, [samples, *params[n_inputs:]], lines, total, sums)
+
+    def forward_lines(self) -> list[str]:
+        """One assignment per op, children before parents."""
+        lines = []
+        for node in self.order:
+            if node.op is None:
+                continue
+            operands = [self.term(child) for child in node.children]
+            if node.op in TEMPLATES:
+                lines.append(f"{self.names[node]} = {TEMPLATES[node.op].forward.format(*operands)}")
+            else:
+                rule = self.op_names[node.op, len(node.children), None]
+                lines.append(f"{self.names[node]} = {rule}({', '.join(operands)})"
+                             f"  # op {node.op.name!r} has no template: its own rule, by reference")
+        return lines
+
+    def backward_lines(self, needs_grad: set[Value], grads: dict[Value, str]) -> list[str]:
+        """One line per edge into a node that needs a gradient, parents before children.
+
+        The first contribution assigns, later ones add. A contribution that is the parent's
+        gradient itself (an edge of ``+``) makes the child's gradient the same object; with NumPy
+        arrays ``+=`` would then change both, so the next addition to it is written ``g = g + ...``.
+        """
+        lines: list[str] = []
+        owned: dict[Value, bool] = {}  # child -> its gradient is an array no other name refers to
+        for node in reversed(self.order):
+            if node.op is None or node not in needs_grad:
+                continue
+            upstream = grads[node]
+            for i, child in enumerate(node.children):
+                if child not in needs_grad:
+                    continue
+                local = self.local_derivative(node, i)
+                sign = "-" if local == "-1.0" else "+"
+                product = upstream if local in ("1.0", "-1.0") else f"{upstream} * {local}"
+                g = grads[child]
+                if child not in owned:
+                    lines.append(f"{g} = {product}" if sign == "+" else f"{g} = -{product}")
+                    owned[child] = product != upstream or sign == "-"
+                elif owned[child]:
+                    lines.append(f"{g} {sign}= {product}")
+                else:
+                    lines.append(f"{g} = {g} {sign} {product}")
+                    owned[child] = True
+        return lines
+
+    def local_derivative(self, node: Value, i: int) -> str:
+        """d(node)/d(input i) as source, from the template table (or the op's own rule, by reference)."""
+        operands = [self.term(child) for child in node.children]
+        if node.op not in TEMPLATES:
+            return f"{self.op_names[node.op, len(operands), i]}({', '.join([*operands, self.term(node)])})"
+        exponent = node.children[1] if node.op is POW else None
+        if i == 0 and exponent is not None and exponent not in self.names and exponent.data >= 1.0:
+            # a constant power b >= 1 (x ** 2): the rule has no special case there, so write it out
+            return f"({operands[1]} * {operands[0]} ** {literal(exponent.data - 1.0)})"
+        return TEMPLATES[node.op].derivatives[i].format(*operands, out=self.term(node))
+
+
+def _function(name: str, params: list[str], lines: list[str], out: str, results: list[str]) -> str:
+    """``def name(params):`` with ``lines`` as its body, returning ``out, (results...)``."""
+    header = f"def {name}({', '.join(params)}):"
+    if len(header) > 100:
+        header = f"def {name}(\n{_wrap(', '.join(params))}\n):"
+    returned = ", ".join(results) + ("," if len(results) == 1 else "")
+    footer = f"return {out}, ({returned})"
+    if len(footer) > 96:
+        footer = f"return {out}, (\n{_wrap(returned)}\n)"
+    return f"{header}\n{textwrap.indent(chr(10).join([*lines, footer]), ' ' * 4)}\n"
+
+
+def _wrap(items: str) -> str:
+    """A long comma-separated list as indented lines of at most 100 characters."""
+    return textwrap.indent(textwrap.fill(items, 96, break_long_words=False, break_on_hyphens=False), " " * 4)
