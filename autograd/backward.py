@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import nullcontext
 from typing import Any, Iterable, Sequence
 
+from .messages import shown_object
 from .mode import enable_grad
 from .value import Value, as_float
 
@@ -28,6 +29,25 @@ def topological_order(roots: Iterable[Value]) -> list[Value]:
             else:
                 order.append(stack.pop())
     return order
+
+
+def graph_size(root: Value, limit: int) -> tuple[int, int]:
+    """How many values and ops ``root``'s graph has; counting stops once their sum passes ``limit``.
+
+    So refusing a graph too big to draw or play costs about ``limit`` steps, not the whole graph.
+    """
+    values = ops = 0
+    seen = {root}
+    stack = [root]
+    while stack and values + ops <= limit:
+        node = stack.pop()
+        values += 1
+        ops += node.op is not None
+        for child in node.children:
+            if child not in seen:
+                seen.add(child)
+                stack.append(child)
+    return values, ops
 
 
 def backpropagate(roots: Sequence[Value], seeds: Sequence[Any], create_graph: bool = False) -> dict[Value, Any]:
@@ -87,12 +107,16 @@ def grad(
     gets 0.0. With ``create_graph=True`` every gradient is a Value that can be differentiated
     again, to any order.
     """
+    for what, given in (("outputs", outputs), ("inputs", inputs)):
+        if not isinstance(given, (Value, Iterable)) or isinstance(given, str):
+            raise TypeError(f"grad: {what} must be a Value or a list of Values, "
+                            f"got {type(given).__name__} {shown_object(given)}")
     outputs = [outputs] if isinstance(outputs, Value) else list(outputs)
     if isinstance(inputs, Value):
         inputs = [inputs]
     for x in [*outputs, *inputs]:
         if not isinstance(x, Value):
-            raise TypeError(f"grad: outputs and inputs must be Values, got {type(x).__name__} {x!r}")
+            raise TypeError(f"grad: outputs and inputs must be Values, got {type(x).__name__} {shown_object(x)}")
     if grad_outputs is None:
         grad_outputs = [1.0] * len(outputs)
     elif not isinstance(grad_outputs, (list, tuple)):

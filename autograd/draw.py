@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .backward import topological_order
+from .backward import graph_size, topological_order
 from .collapse import LEVELS, group_nodes
 from .format import format_number
 from .trace import trace_backward
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 DEFAULT_FONT = "NanumGothic,Noto Sans CJK KR,Apple SD Gothic Neo,Malgun Gothic,sans-serif"
 DEFAULT_MAX_NODES = 2000
+COUNTED_PER_LIMIT = 100  # a graph is counted up to 100 x max_nodes, so a refusal of a huge one is quick
 RANKDIRS = ("LR", "TB", "RL", "BT")
 
 PARAM_FILL = "#dbeafe"  # blue: parameters, the numbers training changes
@@ -115,6 +116,8 @@ def draw_dot(
         raise ValueError(f"draw_dot: collapse must be None, 'neuron' or 'layer', got {collapse!r}")
     highlight = _values(highlight, "highlight")
     params = _values(params, "params")
+    if collapse is None:
+        check_size(root, max_nodes)
     order = topological_order([root])
     if collapse is not None:
         if edge_labels:
@@ -124,7 +127,6 @@ def draw_dot(
         return _draw_collapsed(
             order, root, params, highlight, collapse, rankdir, precision, max_nodes, fontname
         )
-    check_size(order, max_nodes)
     if edge_labels:
         look = _backward_look(root, precision)
     else:
@@ -133,18 +135,25 @@ def draw_dot(
     return draw_graph(order, root, params, look, rankdir=rankdir, precision=precision, fontname=fontname)
 
 
-def check_size(order: list[Value], max_nodes: int, units: int | None = None) -> None:
-    """Refuse a drawing with more than ``max_nodes`` Graphviz nodes, saying what to do instead."""
-    ops = sum(1 for node in order if node.op is not None)
-    units = len(order) + ops if units is None else units
-    if units > max_nodes:
-        raise ValueError(
-            f"draw_dot: the graph has {len(order):,} values and {ops:,} ops, {units:,} drawing nodes in all, "
-            f"more than max_nodes={max_nodes:,}. Graphviz's dot takes about 2 s at 2,000 nodes and 12 s at "
-            "5,000, and crashes near 20,000. Instead: draw a model's graph collapsed, one box per neuron or "
-            "layer (draw_dot(out, params=model.parameters(), collapse='neuron' or 'layer')); draw a "
-            f"subgraph (draw_dot on an intermediate Value); or raise the limit (max_nodes={units})."
-        )
+def check_size(root: Value, max_nodes: int) -> None:
+    """Refuse to draw more than ``max_nodes`` Graphviz nodes, counting no further than needed to say so."""
+    values, ops = graph_size(root, COUNTED_PER_LIMIT * max_nodes)
+    refuse_size(values, ops, values + ops, max_nodes, exact=values + ops <= COUNTED_PER_LIMIT * max_nodes)
+
+
+def refuse_size(values: int, ops: int, units: int, max_nodes: int, exact: bool = True) -> None:
+    """The error for a drawing of ``units`` Graphviz nodes over ``max_nodes``, saying what to do instead."""
+    if units <= max_nodes:
+        return
+    size = (f"{values:,} values and {ops:,} ops, {units:,} drawing nodes in all" if exact
+            else f"at least {units:,} drawing nodes (values and ops)")
+    raise ValueError(
+        f"draw_dot: the graph has {size}, more than max_nodes={max_nodes:,}. Graphviz's dot takes about 2 s at "
+        "2,000 nodes and 12 s at 5,000, and crashes near 20,000. Instead: draw a model's graph collapsed, one "
+        "box per neuron or layer (draw_dot(out, params=model.parameters(), collapse='neuron' or 'layer')); "
+        "draw a subgraph (draw_dot on an intermediate Value)"
+        + (f"; or raise the limit (max_nodes={units})." if exact else ".")
+    )
 
 
 def draw_graph(
@@ -271,9 +280,8 @@ def _draw_collapsed(
     box_ids = {name: f"g{index}" for index, name in enumerate(members)}
     unit = {node: box_ids[group[node]] if node in group else f"v{i}" for i, node in enumerate(order)}
     visible = [node for node in order if node not in group]
-    check_size(
-        order, max_nodes, units=len(members) + len(visible) + sum(1 for n in visible if n.op is not None)
-    )
+    units = len(members) + len(visible) + sum(1 for n in visible if n.op is not None)
+    refuse_size(len(order), sum(1 for n in order if n.op is not None), units, max_nodes)
     users: dict[Value, set[str]] = {}
     for node in order:
         for child in node.children:

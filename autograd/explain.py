@@ -2,22 +2,26 @@
 
 ``explain(L, w)`` lists each path from ``L`` down to ``w`` with its local derivatives, e.g.
 ``dL/dw = (1.0)(-0.3)(2.0) + (1.0)(0.5)(1.0) = -0.1``, and checks the total against backward.
-Paths can number 2**depth, so they are counted and ranked by dynamic programming, never
-enumerated beyond ``max_paths``: the work is about (edges × max_paths), whatever the count.
+Paths can number 2**depth, so they are counted by dynamic programming and never enumerated
+beyond ``max_paths``: the largest are found best first, in work about (max_paths × path length)
+whatever the count, and a request past ``MAX_PATH_STEPS`` is refused at once.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 from dataclasses import dataclass
 from typing import Any
 
 from .backward import backpropagate, topological_order
 from .format import format_number, node_names
+from .messages import shown_object
 from .trace import local_derivatives
 from .value import Value
 
 DEFAULT_MAX_PATHS = 20
+MAX_PATH_STEPS = 1_000_000  # paths listed × their length: at most about 150 MB and 3 s
 SHOWN_FACTORS = 12  # a longer path is printed with its middle elided
 
 
@@ -126,46 +130,137 @@ def explain(
 
     With up to ``max_paths`` paths all are listed, in the order of the children; with more, the
     paths are counted and the ``max_paths`` largest contributions (by absolute value) are shown.
+    Listing costs about (paths listed × path length) steps; past ``MAX_PATH_STEPS`` it refuses at
+    once, before doing that work.
     """
     for name, value in (("root", root), ("leaf", leaf)):
         if not isinstance(value, Value):
-            raise TypeError(f"explain: {name} must be a Value, got {type(value).__name__} {value!r}")
-    if not isinstance(max_paths, int) or isinstance(max_paths, bool) or max_paths < 1:
-        raise ValueError(f"explain: max_paths must be a whole number >= 1, got {max_paths!r}")
+            raise TypeError(f"explain: {name} must be a Value, got {type(value).__name__} {shown_object(value)}")
+    for name, number in (("max_paths", max_paths), ("precision", precision)):
+        if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+            raise ValueError(f"explain: {name} must be a whole number >= 1, got {shown_object(number)}")
     order = topological_order([root])
-    count: dict[Value, int] = {}  # number of paths from a node down to the leaf
-    total: dict[Value, float] = {}  # d(node)/d(leaf): the sum over those paths of their products
-    size: dict[Value, float] = {}  # the sum over those paths of |product|
-    best: dict[Value, list[tuple[float, Any]]] = {}  # up to max_paths (product, chain) pairs, largest first
-    for node in order:  # children before parents
-        if node is leaf:
-            count[node], total[node], size[node], best[node] = 1, 1.0, 1.0, [(1.0, (node, None))]
-            continue
-        count[node], total[node], size[node], candidates = 0, 0.0, 0.0, []
-        for index, (child, local) in enumerate(zip(node.children, local_derivatives(node))):
-            if count[child]:
-                count[node] += count[child]
-                total[node] += local * total[child]
-                size[node] += abs(local) * size[child]
-                candidates += [
-                    (local * product, (node, (index, local, chain))) for product, chain in best[child]
-                ]
-        if count[node] > max_paths:
-            candidates.sort(key=lambda candidate: _magnitude(candidate[0]), reverse=True)
-        best[node] = candidates[:max_paths]
+    paths = _PathCounts(order, leaf)
+    listed = min(max_paths, paths.count[root])
+    steps = listed * (paths.length[root] + 1)
+    if steps > MAX_PATH_STEPS:
+        raise ValueError(
+            f"explain: listing {listed:,} paths of up to {paths.length[root]:,} edges is {steps:,} steps, "
+            f"more than MAX_PATH_STEPS={MAX_PATH_STEPS:,}. Ask for fewer paths (max_paths), or explain "
+            "a shorter stretch of the graph (an intermediate Value as the root or the leaf)."
+        )
+    if paths.count[root] <= max_paths:
+        chains = paths.all_from(root)
+    else:
+        chains = paths.largest_from(root, max_paths)
     seed = 1.0
     gradient = backpropagate([root], [seed]).get(leaf, 0.0)
     return Explanation(
         root=root,
         leaf=leaf,
-        paths=tuple(_path(seed, product, chain) for product, chain in best[root]),
-        path_count=count[root],
-        total=seed * total[root],
+        paths=tuple(_path(seed, chain) for chain in chains),
+        path_count=paths.count[root],
+        total=seed * paths.total[root],
         gradient=gradient,
-        abs_total=size[root],
-        names=node_names(order, root) | ({} if leaf in count else {leaf: leaf.label or "x"}),
+        abs_total=paths.size[root],
+        names=node_names(order, root) | ({} if leaf in paths.count else {leaf: leaf.label or "x"}),
         precision=precision,
     )
+
+
+Chain = tuple[Value, tuple[int, float, "Chain"] | None]
+"""A path as nested pairs: ``(node, (input, local, rest))`` down to ``(leaf, None)``."""
+
+
+class _PathCounts:
+    """Per node, by dynamic programming over the paths down to one leaf (children before parents):
+    how many there are, the sum and the sum of |products|, the longest, and the largest |product|."""
+
+    def __init__(self, order: list[Value], leaf: Value) -> None:
+        self.leaf = leaf
+        self.count: dict[Value, int] = {}
+        self.total: dict[Value, float] = {}  # d(node)/d(leaf)
+        self.size: dict[Value, float] = {}  # the scale of the rounding errors in total
+        self.length: dict[Value, int] = {}
+        self.top: dict[Value, float] = {}  # the largest |product| of a path down from the node
+        self.edges: dict[Value, list[tuple[int, Value, float]]] = {}  # the edges that lead to the leaf
+        for node in order:
+            if node is leaf:
+                self.count[node], self.total[node], self.size[node], self.length[node] = 1, 1.0, 1.0, 0
+                self.top[node], self.edges[node] = 1.0, []
+                continue
+            edges = [(index, child, local)
+                     for index, (child, local) in enumerate(zip(node.children, local_derivatives(node)))
+                     if self.count[child]]
+            self.edges[node] = edges
+            self.count[node] = sum(self.count[child] for _, child, _ in edges)
+            self.total[node] = sum((local * self.total[child] for _, child, local in edges), 0.0)
+            self.size[node] = sum((abs(local) * self.size[child] for _, child, local in edges), 0.0)
+            self.length[node] = max((1 + self.length[child] for _, child, _ in edges), default=0)
+            self.top[node] = max((_bound(local, self.top[child]) for _, child, local in edges), default=0.0)
+
+    def all_from(self, root: Value) -> list[Chain]:
+        """Every path from ``root`` down to the leaf, in the order of the children."""
+        chains: list[Chain] = []
+        stack: list[tuple[Value, Any]] = [(root, None)]  # a node and the reversed path above it
+        while stack:
+            node, above = stack.pop()
+            if node is self.leaf:
+                chains.append(_chain(node, above))
+                continue
+            for index, child, local in reversed(self.edges[node]):
+                stack.append((child, (node, index, local, above)))
+        return chains
+
+    def largest_from(self, root: Value, k: int) -> list[Chain]:
+        """The ``k`` paths with the largest |product|, largest first: a best-first search.
+
+        A partial path is ranked by the largest |product| it can still reach (``top``), so every
+        path taken from the heap extends straight down to a complete one; ties go deepest first.
+        The work is about k × path length, however many paths there are.
+        """
+        heap: list[tuple[float, int, int, Value, Any, float]] = [(-self.top[root], 0, 0, root, None, 1.0)]
+        chains: list[Chain] = []
+        pushed = 1
+        while heap and len(chains) < k:
+            _, minus_depth, _, node, above, reached = heapq.heappop(heap)  # reached: product so far
+            if node is self.leaf:
+                chains.append(_chain(node, above))
+                continue
+            for index, child, local in self.edges[node]:
+                rank = _bound(reached * local, self.top[child])
+                entry = (-rank, minus_depth - 1, pushed, child, (node, index, local, above), reached * local)
+                heapq.heappush(heap, entry)
+                pushed += 1
+        chains.sort(key=lambda chain: _magnitude(_product(chain)), reverse=True)  # exact order among ties
+        return chains
+
+
+def _bound(factor: float, top: float) -> float:
+    """The largest |factor × product| for products of magnitude up to ``top``; NaN counts as infinite."""
+    bound = _magnitude(factor) * top
+    return math.inf if math.isnan(bound) else bound
+
+
+def _chain(leaf: Value, above: Any) -> Chain:
+    """A reversed path ``(parent, input, local, above)`` down to ``leaf`` as a Chain from the root."""
+    chain: Chain = (leaf, None)
+    while above is not None:
+        node, index, local, above = above
+        chain = (node, (index, local, chain))
+    return chain
+
+
+def _product(chain: Chain) -> float:
+    """The product of a chain's local derivatives, multiplied from the leaf up."""
+    factors = []
+    while chain[1] is not None:
+        _, (_, local, chain) = chain
+        factors.append(local)
+    product = 1.0
+    for local in reversed(factors):
+        product = local * product
+    return product
 
 
 def _magnitude(product: float) -> float:
@@ -173,9 +268,10 @@ def _magnitude(product: float) -> float:
     return math.inf if math.isnan(product) else abs(product)
 
 
-def _path(seed: float, product: float, chain: Any) -> Path:
-    """Unroll a shared-suffix chain ``(node, (input, local, (node, ... (leaf, None))))`` into a Path."""
+def _path(seed: float, chain: Chain) -> Path:
+    """Unroll a Chain into a Path: its nodes, the input each edge leaves by, its factors and product."""
     nodes, inputs, factors = [], [], [seed]
+    product = _product(chain)
     while True:
         node, rest = chain
         nodes.append(node)

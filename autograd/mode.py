@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextvars
 import functools
+import inspect
 from typing import Any, Callable, TypeVar
 
 _recording = contextvars.ContextVar("chainrule_grad_enabled", default=True)
+_saved: contextvars.ContextVar[tuple[bool, ...]] = contextvars.ContextVar("chainrule_saved_modes", default=())
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -16,26 +18,103 @@ def is_grad_enabled() -> bool:
 
 
 class _GradMode:
-    """Set grad mode inside a ``with`` block or a decorated function, then restore it."""
+    """Set grad mode inside a ``with`` block or a decorated function, then restore it.
+
+    The mode to restore is kept in the context that entered, not on the instance: one instance
+    may be entered by several threads or asyncio tasks at once, and each gets its own mode back.
+    A decorated generator or coroutine runs in this mode each time it resumes, and the caller's
+    mode returns each time it yields or awaits, as in PyTorch.
+    """
 
     enabled: bool
 
-    def __init__(self) -> None:
-        self._tokens: list[contextvars.Token[bool]] = []  # a stack, so one instance can nest
-
     def __enter__(self) -> None:
-        self._tokens.append(_recording.set(self.enabled))
+        _saved.set((*_saved.get(), _recording.get()))
+        _recording.set(self.enabled)
 
     def __exit__(self, *exc: object) -> None:
-        _recording.reset(self._tokens.pop())
+        *outer, previous = _saved.get()
+        _saved.set(tuple(outer))
+        _recording.set(previous)
 
     def __call__(self, fn: F) -> F:
+        mode = type(self)
+        if inspect.isasyncgenfunction(fn):
+            return _async_generator(fn, mode)  # type: ignore[return-value]
+        if inspect.isgeneratorfunction(fn):
+            return _generator(fn, mode)  # type: ignore[return-value]
+        if inspect.iscoroutinefunction(fn):
+            @functools.wraps(fn)
+            async def coroutine(*args: Any, **kwargs: Any) -> Any:
+                with mode():
+                    return await fn(*args, **kwargs)
+
+            return coroutine  # type: ignore[return-value]
+
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with type(self)():
+            with mode():
                 return fn(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]
+
+
+def _generator(fn: Callable[..., Any], mode: type[_GradMode]) -> Callable[..., Any]:
+    """A generator function whose body runs in ``mode`` whenever it runs, never while suspended."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with mode():
+            generator = fn(*args, **kwargs)
+        try:
+            with mode():
+                item = generator.send(None)
+            while True:
+                try:
+                    sent = yield item
+                except GeneratorExit:
+                    with mode():
+                        generator.close()
+                    raise
+                except BaseException as error:  # thrown in by the caller: the body handles it, in mode
+                    with mode():
+                        item = generator.throw(error)
+                else:
+                    with mode():
+                        item = generator.send(sent)
+        except StopIteration as stop:
+            return stop.value
+
+    return wrapper
+
+
+def _async_generator(fn: Callable[..., Any], mode: type[_GradMode]) -> Callable[..., Any]:
+    """An async generator function whose body runs in ``mode`` whenever it runs."""
+
+    @functools.wraps(fn)
+    async def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with mode():
+            generator = fn(*args, **kwargs)
+        try:
+            with mode():
+                item = await generator.asend(None)
+            while True:
+                try:
+                    sent = yield item
+                except GeneratorExit:
+                    with mode():
+                        await generator.aclose()
+                    raise
+                except BaseException as error:
+                    with mode():
+                        item = await generator.athrow(error)
+                else:
+                    with mode():
+                        item = await generator.asend(sent)
+        except StopAsyncIteration:
+            return
+
+    return wrapper
 
 
 class no_grad(_GradMode):

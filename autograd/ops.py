@@ -28,6 +28,11 @@ def exp(x: Any) -> Any:
     return _exp(x) if type(x) is float else x.exp()
 
 
+def power(a: Any, b: Any) -> Any:
+    """a ** b of floats or Values (+-inf past the largest float, as the op; Python's ** raises)."""
+    return _pow(a, b) if type(a) is float else a**b
+
+
 def log(x: Any) -> Any:
     """Natural log of a float or a Value."""
     return math.log(x) if type(x) is float else x.log()
@@ -98,15 +103,15 @@ def _pow_base_derivative(a: Any, b: Any) -> Any:
     # the slope is vertical for 0 < b < 1 (PyTorch: inf) and 0 for b = 0, as a**0 is constant.
     if number(a) == 0.0 and number(b) < 1.0:
         return math.inf if number(b) > 0.0 else 0.0
-    return b * a ** (b - 1.0)
+    return b * power(a, b - 1.0)
 
 
-def _pow_exponent_derivative(a: Any, out: Any) -> Any:
-    # d(a**b)/db = a**b * ln(a). A negative base has no real logarithm: NaN, as PyTorch.
+def _pow_exponent_derivative(a: Any, b: Any, out: Any) -> Any:
+    # d(a**b)/db = a**b * ln(a). A negative (or NaN) base has no real logarithm: NaN, as PyTorch.
     # At a = 0 (only b > 0 is defined there) a**b is 0 whatever b is, so the slope is 0.
     if number(a) > 0.0:
         return out * log(a)
-    return math.nan if number(a) < 0.0 else 0.0
+    return 0.0 if number(a) == 0.0 and not math.isnan(number(b)) else math.nan
 
 
 # ---------------------------------------------------------------- the table
@@ -155,12 +160,12 @@ SUB     = Op("-",       lambda a, b: a - b,                      lambda a, b, ou
 MUL     = Op("*",       lambda a, b: a * b,                      lambda a, b, out: (b, a))
 DIV     = Op("/",       _div,                                    lambda a, b, out: (1.0 / b, -out / b))
 POW     = Op("**",      _pow,                                    lambda a, b, out: (_pow_base_derivative(a, b),
-                                                                                    _pow_exponent_derivative(a, out)))
+                                                                                    _pow_exponent_derivative(a, b, out)))
 NEG     = Op("neg",     lambda x: -x,                            lambda x, out: (-1.0,))
 ABS     = Op("abs",     abs,                                     lambda x, out: (1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0,))
 EXP     = Op("exp",     _exp,                                    lambda x, out: (out,))
 LOG     = Op("log",     _log,                                    lambda x, out: (1.0 / x,))
-SQRT    = Op("sqrt",    _sqrt,                                   lambda x, out: (0.5 / out if out > 0.0 else math.inf,))
+SQRT    = Op("sqrt",    _sqrt,                                   lambda x, out: (math.inf if number(out) == 0.0 else 0.5 / out,))
 TANH    = Op("tanh",    math.tanh,                               lambda x, out: (1.0 - out * out,))
 SIGMOID = Op("sigmoid", _sigmoid,                                lambda x, out: (out * (1.0 - out),))
 RELU    = Op("relu",    lambda x: 0.0 if x <= 0.0 else x,         lambda x, out: (1.0 if x > 0.0 else 0.0,))

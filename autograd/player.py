@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .backward import topological_order
+from .backward import graph_size, topological_order
 from .draw import (
+    COUNTED_PER_LIMIT,
     DEFAULT_FONT,
     DEFAULT_MAX_NODES,
     HIGHLIGHT,
@@ -61,16 +62,17 @@ def backward_frames(
     check_options("backward_frames", root, rankdir, precision, max_nodes)
     if not isinstance(max_steps, int) or isinstance(max_steps, bool) or max_steps < 1:
         raise ValueError(f"backward_frames: max_steps must be a whole number >= 1, got {max_steps!r}")
-    trace = trace_backward(root)
-    if len(trace.steps) > max_steps:
+    values, steps = graph_size(root, COUNTED_PER_LIMIT * max_steps)  # a step per op; count before building
+    if steps > max_steps:
+        counted = f"{steps:,}" if values + steps <= COUNTED_PER_LIMIT * max_steps else f"at least {steps:,}"
         raise ValueError(
-            f"backward_frames: the backward pass has {len(trace.steps)} steps, "
-            f"more than max_steps={max_steps}; "
+            f"backward_frames: the backward pass has {counted} steps, more than max_steps={max_steps}; "
             "each step is one drawing, so the player is meant for small expressions. Draw the whole graph "
             "once with draw_dot(root, edge_labels=True), or pass a larger max_steps."
         )
+    check_size(root, max_nodes)
+    trace = trace_backward(root)
     order = topological_order([root])
-    check_size(order, max_nodes)
     names = node_names(order, root)
     finish = _finishing_step(trace)
     states = _running_grads(trace)

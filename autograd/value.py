@@ -6,16 +6,25 @@ import numbers
 from typing import Any
 
 from . import ops
+from .messages import shown, shown_object
 from .mode import _recording
 
 
 def as_float(x: Any, what: str = "Value data") -> float:
-    """Convert a real number (int, float, bool, Fraction, NumPy scalar) to float, else TypeError."""
+    """Convert a real number (int, float, bool, Fraction, NumPy scalar) to float, else TypeError.
+
+    An int or Fraction beyond the largest float (about 1.8e308) is an OverflowError saying ``what``.
+    """
     if type(x) is float:
         return x
     if isinstance(x, numbers.Real) or _is_numpy_real(x):
-        return float(x)
-    raise TypeError(f"{what} must be a real number, got {type(x).__name__} {x!r}")
+        try:
+            return float(x)
+        except OverflowError:
+            raise OverflowError(
+                f"{what} is {shown_object(x)}, too large for a float (the largest is about 1.8e308)"
+            ) from None
+    raise TypeError(f"{what} must be a real number, got {type(x).__name__} {shown_object(x)}")
 
 
 def _is_numpy_real(x: Any) -> bool:
@@ -29,21 +38,35 @@ class Value:
 
     ``data`` is the number, ``grad`` is d(root)/d(self) after ``backward()``, ``op`` is the Op
     that made it (None for a leaf) and ``children`` are its inputs, in order. Values compare by
-    identity, so they work in sets and as dict keys; ``<``, ``<=``, ``>``, ``>=`` compare data.
+    identity, so they work in sets and as dict keys; ``<``, ``<=``, ``>``, ``>=`` compare data, and
+    ``bool(v)`` is the truth of the number, as for a PyTorch scalar.
     """
 
-    __slots__ = ("data", "grad", "label", "op", "children")
+    __slots__ = ("data", "grad", "_label", "op", "children")
+    __array_ufunc__ = None  # NumPy defers to us: `array * v` refuses as `v * array` does, no object arrays
 
     def __init__(self, data: Any, label: str = "") -> None:
         self.data = as_float(data)
         self.grad: Any = 0.0
-        self.label = label if type(label) is str else _bad_label(label)
+        self._label = label if type(label) is str else _bad_label(label)
         self.op: ops.Op | None = None
         self.children: tuple[Value, ...] = ()
 
+    @property
+    def label(self) -> str:
+        """The name shown in drawings, messages and compiled code ("" for none)."""
+        return self._label
+
+    @label.setter
+    def label(self, label: str) -> None:
+        self._label = label if type(label) is str else _bad_label(label)
+
     def __repr__(self) -> str:
-        label = f"label={self.label!r}, " if self.label else ""
-        return f"Value({label}data={self.data!r}, grad={self.grad!r})"
+        label = f"label='{shown(self.label)}', " if self.label else ""
+        return f"Value({label}data={self.data!r}, grad={shown_object(self.grad)})"
+
+    def __bool__(self) -> bool:
+        return bool(self.data)
 
     def item(self) -> float:
         """The number, as in PyTorch's ``tensor.item()``."""
@@ -98,22 +121,24 @@ class Value:
 def apply(op: ops.Op, *inputs: Any) -> Value:
     """Run ``op`` forward on Values or numbers and record the result as a new node.
 
-    Plain numbers become constant leaves. Under ``no_grad`` the result is a leaf.
+    Plain numbers become constant leaves. Under ``no_grad`` the result is a leaf. When the
+    forward rule raises, the error is kept as it is and a note names the op and its inputs.
     """
     children = inputs
     for x in inputs:
         if type(x) is not Value and not isinstance(x, Value):
-            children = tuple([c if isinstance(c, Value) else _constant(c, op) for c in inputs])
+            children = tuple([c if isinstance(c, Value) else _constant(c, op, inputs) for c in inputs])
             break
     try:
         if len(children) == 2:  # most nodes: unpacking directly saves a list per node
             data = op.forward(children[0].data, children[1].data)
         else:
             data = op.forward(*[c.data for c in children])
-    except (ArithmeticError, ValueError) as error:
-        raise type(error)(f"{op.name!r}: {error} {_where(children)}") from None
+    except Exception as error:
+        error.add_note(f"in op {op.name!r} with {_where(children)}")
+        raise
     if type(data) is not float:  # a learner's forward rule may return an int, a NumPy scalar or worse
-        data = as_float(data, f"{op.name!r}: forward result {_where(children)}")
+        data = as_float(data, f"{op.name!r}: the forward result for {_where(children)}")
     out = _leaf(data)
     if _recording.get():
         out.op, out.children = op, children
@@ -123,13 +148,19 @@ def apply(op: ops.Op, *inputs: Any) -> Value:
 def _leaf(data: float) -> Value:
     """A new leaf holding ``data``, already a float: the engine's hottest line, so no __init__ checks."""
     out = _new(Value)
-    out.data, out.grad, out.label, out.op, out.children = data, 0.0, "", None, ()
+    out.data, out.grad, out._label, out.op, out.children = data, 0.0, "", None, ()
     return out
 
 
-def _constant(x: Any, op: ops.Op) -> Value:
-    """A plain number used in an op, as a leaf; TypeError naming the op for anything else."""
-    return _leaf(x if type(x) is float else as_float(x, f"operand of {op.name!r}"))
+def _constant(x: Any, op: ops.Op, inputs: tuple[Any, ...]) -> Value:
+    """A plain number used in an op, as a leaf; TypeError (OverflowError) naming the op and the inputs."""
+    if type(x) is float:
+        return _leaf(x)
+    try:
+        return _leaf(as_float(x, f"operand of {op.name!r}"))
+    except (TypeError, OverflowError) as error:
+        error.add_note(f"in op {op.name!r} with the Value {_where(tuple(c for c in inputs if isinstance(c, Value)))}")
+        raise
 
 
 _new = object.__new__
@@ -140,9 +171,10 @@ def _number(other: Any, symbol: str) -> float:
 
 
 def _where(children: tuple[Value, ...]) -> str:
-    """Name the inputs of a failing op: "(inputs: a=-1.0, 2.0)"."""
-    return "(inputs: " + ", ".join(f"{c.label}={c.data!r}" if c.label else repr(c.data) for c in children) + ")"
+    """Name the inputs of a failing op: "inputs a=-1.0, 2.0", labels escaped and shortened."""
+    shown_inputs = [f"{shown(c.label)}={c.data!r}" if c.label else repr(c.data) for c in children]
+    return ("inputs " if len(children) > 1 else "input ") + ", ".join(shown_inputs)
 
 
 def _bad_label(label: Any) -> str:
-    raise TypeError(f"Value label must be a str, got {type(label).__name__} {label!r}")
+    raise TypeError(f"Value label must be a str, got {type(label).__name__} {shown_object(label)}")

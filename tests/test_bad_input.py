@@ -38,8 +38,10 @@ def test_domain_errors_name_op_value_and_label(case: tuple) -> None:
     _, call, x, error, message = case
     with pytest.raises(error) as raised:
         call(Value(x, label="입력"))
-    text = str(raised.value)
-    assert message in text and f"입력={x!r}" in text, text
+    op, detail = message.split(": ", 1)
+    assert detail in str(raised.value)
+    (note,) = raised.value.__notes__
+    assert note.startswith(f"in op {op} with input") and f"입력={x!r}" in note, note
 
 
 @pytest.mark.parametrize("symbol, call", [

@@ -137,7 +137,7 @@ def test_a_function_that_ignores_its_argument_has_gradient_zero() -> None:
 
 
 def test_errors_inside_f_name_the_parameter() -> None:
-    with pytest.raises(ValueError, match=r"'log': logarithm of -1.0 .*\(inputs: weight=-1.0\)"):
+    with pytest.raises(ValueError, match=r"logarithm of -1.0 (.|\n)*in op 'log' with input weight=-1.0"):
         func.grad(lambda weight: weight.log())(-1.0)
 
 

@@ -90,6 +90,6 @@ def test_a_forward_rule_must_return_a_real_number() -> None:
     whole = Op("whole", lambda x: int(x), lambda x, out: (0.0,))
     assert type(whole(Value(2.5)).data) is float
     root = Op("root", lambda x: x**0.5, lambda x, out: (0.5 / out,))  # complex for x < 0 in Python
-    message = r"'root': forward result \(inputs: x=-4.0\) must be a real number, got complex"
+    message = r"'root': the forward result for input x=-4.0 must be a real number, got complex"
     with pytest.raises(TypeError, match=message):
         root(Value(-4.0, label="x"))
