@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 import math
 import os
-import secrets
 from pathlib import Path
 from typing import Any
+
+from autograd import write_atomically
 
 from .checks import count
 from .layers import MLP, Layer, Neuron
@@ -49,7 +50,7 @@ def save(model: Neuron | Layer | MLP, path: str | os.PathLike[str], allow_nonfin
             "pass allow_nonfinite=True to save them anyway"
         )
     document = {"format": FORMAT, "version": VERSION, "architecture": model.architecture(), "parameters": state}
-    _write_atomically(Path(path), json.dumps(document, indent=1) + "\n")
+    write_atomically(path, json.dumps(document, indent=1) + "\n")
 
 
 def load(
@@ -145,16 +146,3 @@ def _nonfinite(allowed: bool) -> Any:
 
     return parse
 
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to a new file next to ``path``, flush it to disk, then rename it over ``path``."""
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(temporary, "x", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
