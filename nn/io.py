@@ -2,7 +2,7 @@
 
 The file holds a format name and version, the architecture (the constructor's arguments) and
 every parameter by dotted name. Floats are written as ``repr`` writes them, which reads back to
-the identical float. ``save`` writes with ``autograd.write_atomically``:
+the identical float. ``save`` checks every parameter, then writes with ``autograd.write_atomically``:
 a crash leaves the old file or the new one, never half of one. ``load`` reads at most
 ``max_bytes``, parses with ``json`` only (nothing is unpickled or evaluated) and checks the whole
 file before touching a model; each error says what is wrong.
@@ -45,19 +45,20 @@ class ModelFileError(ValueError):
 
 
 def save(model: Neuron | Layer | MLP, path: str | os.PathLike[str], allow_nonfinite: bool = False) -> None:
-    """Write ``model`` to ``path`` as JSON, atomically. Non-finite parameters are refused unless allowed."""
+    """Write ``model`` to ``path`` as JSON, atomically, after checking that every parameter is a number.
+
+    Non-finite parameters are refused unless ``allow_nonfinite``; any real number (an int, a NumPy
+    float) is written as a float. Nothing is written when a check fails.
+    """
     if type(model) not in MODELS.values():
         raise TypeError(
             f"save: can save a Neuron, Layer or MLP, got {type(model).__name__}; "
             "for other modules, store model.state_dict() yourself"
         )
-    state = model.state_dict()
-    bad = [name for name, number in state.items() if not math.isfinite(number)]
-    if bad and not allow_nonfinite:
-        raise ValueError(
-            f"save: {len(bad)} parameters are not finite ({bad[0]} = {state[bad[0]]!r}); "
-            "pass allow_nonfinite=True to save them anyway"
-        )
+    try:
+        state = _floats(model.state_dict(), allow_nonfinite, "save")
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"save: {error}") from None
     architecture = model.architecture()
     document = {"format": FORMAT, "version": VERSION, "architecture": architecture, "parameters": state}
     write_atomically(path, json.dumps(document, indent=1) + "\n")

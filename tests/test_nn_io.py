@@ -8,6 +8,7 @@ import math
 import os
 import re
 from collections.abc import Callable
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -305,3 +306,30 @@ def test_save_refuses_what_it_cannot_describe(tmp_path) -> None:
     with pytest.raises(TypeError, match="save: can save a Neuron, Layer or MLP, got Custom"):
         nn.save(Custom(), tmp_path / "custom.json")
 
+
+@pytest.mark.parametrize(
+    ("value", "error", "message"),
+    [
+        pytest.param("0.5", TypeError, "is str '0.5', not a number", id="str"),
+        pytest.param(None, TypeError, "is NoneType None, not a number", id="None"),
+        pytest.param(True, TypeError, "is bool True, not a number", id="bool"),
+        pytest.param(10**400, ValueError, "= 1000.* is too large for a float", id="10**400"),
+    ],
+)
+def test_save_names_a_parameter_that_is_not_a_number_before_writing(tmp_path, model, value, error, message):
+    path = tmp_path / "model.json"
+    nn.save(model, path)
+    before = path.read_bytes()
+    model.layers[1].neurons[2].w[0].data = value
+    with pytest.raises(error, match=f"^save: parameter layers.1.neurons.2.w.0 {message}"):
+        nn.save(model, path)
+    assert path.read_bytes() == before
+
+
+def test_save_writes_any_real_number_as_a_float(tmp_path, model) -> None:
+    numpy = pytest.importorskip("numpy")
+    for p, value in zip(model.parameters(), [1, Fraction(1, 3), numpy.float32(0.5), numpy.int64(-2)]):
+        p.data = value
+    nn.save(model, tmp_path / "model.json")
+    loaded = [p.data for p in nn.load(tmp_path / "model.json").parameters()[:4]]
+    assert loaded == [1.0, 1 / 3, 0.5, -2.0] and all(type(x) is float for x in loaded)
