@@ -27,7 +27,7 @@ from .module import Module
 FORMAT = "chainrule.nn"
 VERSION = 1
 KEYS = {"format", "version", "architecture", "parameters"}
-MODELS: dict[str, type[Module]] = {"Neuron": Neuron, "Layer": Layer, "MLP": MLP}
+MODELS: dict[str, type[Neuron | Layer | MLP]] = {"Neuron": Neuron, "Layer": Layer, "MLP": MLP}
 ARGUMENTS = {  # the architecture's keys for each model type, besides "type"
     "Neuron": {"nin", "activation"},
     "Layer": {"nin", "nout", "activation"},
@@ -206,7 +206,7 @@ def _parameter_count(architecture: Any) -> int:
     return sum((n_in + 1) * n_out for n_in, n_out in itertools.pairwise(widths))
 
 
-def _build(architecture: dict[str, Any]) -> Module:
+def _build(architecture: dict[str, Any]) -> Neuron | Layer | MLP:
     """A new model of a checked architecture, or an error saying what its constructor refused."""
     try:
         return MODELS[architecture["type"]](**{k: v for k, v in architecture.items() if k != "type"})
