@@ -1,9 +1,10 @@
 """The demo behind `make demo`: the chain rule on a small expression, drawings, and an MLP trained on moons."""
 
+import io
 from pathlib import Path
 
 import nn
-from autograd import Value, backward_player, draw_dot
+from autograd import Value, backward_player, draw_dot, write_atomically
 
 OUT = Path("out")
 
@@ -51,7 +52,7 @@ def drawings(out: Path = OUT) -> None:
         print(error)
         return
     out.mkdir(exist_ok=True)
-    (out / "neuron.svg").write_text(svg, encoding="utf-8")
+    write_atomically(out / "neuron.svg", svg)
     player.save(out / "backward_player.html")
     print(
         f"wrote {out / 'neuron.svg'} (one neuron, after backward) and "
@@ -73,7 +74,9 @@ def train_moons(out: Path = OUT, steps: int = 100) -> nn.MLP:
     final = nn.accuracy([model(x) for x in X], y)
     print(f"{model!r}: loss {history.loss[-1]:.4f}, training accuracy {final:.0%} after {steps} steps")
     out.mkdir(exist_ok=True)
-    nn.plot_decision_boundary(model, X, y).savefig(out / "decision_boundary.png")
+    png = io.BytesIO()  # drawn in memory, then written atomically like every other file
+    nn.plot_decision_boundary(model, X, y).savefig(png, format="png")
+    write_atomically(out / "decision_boundary.png", png.getvalue())
     nn.save(model, out / "moons_mlp.json")
     print(f"wrote {out / 'decision_boundary.png'} and {out / 'moons_mlp.json'}")
     return model

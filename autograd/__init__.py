@@ -14,6 +14,7 @@ from .check import check_local_derivatives, gradcheck, gradgradcheck
 from .compile import Compiled, compile
 from .draw import draw_dot
 from .explain import Explanation, explain
+from .files import write_atomically
 from .format import format_number
 from .mode import enable_grad, is_grad_enabled, no_grad
 from .ops import Op
@@ -46,4 +47,5 @@ __all__ = [
     "no_grad",
     "topological_order",
     "trace_backward",
+    "write_atomically",
 ]

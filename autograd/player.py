@@ -27,6 +27,7 @@ from .draw import (
     draw_graph,
     product_text,
 )
+from .files import write_atomically
 from .format import format_number, node_names
 from .trace import BackwardTrace, Step, trace_backward
 from .value import Value
@@ -217,10 +218,9 @@ class BackwardPlayer:
         )
 
     def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write the standalone page to ``path`` (UTF-8) and return the path."""
-        path = Path(path)
-        path.write_text(self.to_html(), encoding="utf-8")
-        return path
+        """Write the standalone page to ``path`` (UTF-8, atomically: all or nothing) and return the path."""
+        write_atomically(path, self.to_html())
+        return Path(path)
 
 
 def backward_player(root: Value, **options: Any) -> BackwardPlayer:

@@ -2,19 +2,23 @@
 
 The file holds a format name and version, the architecture (the constructor's arguments) and
 every parameter by dotted name. Floats are written as ``repr`` writes them, which reads back to
-the identical float. ``save`` writes a temporary file and renames it over the target, so a
-crash leaves the old file or the new one, never half of one. ``load`` parses with ``json``
-only (nothing is unpickled or evaluated) and checks the whole file before touching a model.
+the identical float. ``save`` checks every parameter, then writes with ``autograd.write_atomically``:
+a crash leaves the old file or the new one, never half of one. ``load`` reads at most
+``max_bytes``, parses with ``json`` only (nothing is unpickled or evaluated) and checks the whole
+file before touching a model; each error says what is wrong.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
+import numbers
 import os
-import secrets
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
+
+from autograd import Value, write_atomically
 
 from .checks import count
 from .layers import MLP, Layer, Neuron
@@ -22,12 +26,18 @@ from .module import Module
 
 FORMAT = "chainrule.nn"
 VERSION = 1
-MODELS: dict[str, type[Module]] = {"Neuron": Neuron, "Layer": Layer, "MLP": MLP}
+KEYS = {"format", "version", "architecture", "parameters"}
+MODELS: dict[str, type[Neuron | Layer | MLP]] = {"Neuron": Neuron, "Layer": Layer, "MLP": MLP}
 ARGUMENTS = {  # the architecture's keys for each model type, besides "type"
     "Neuron": {"nin", "activation"},
     "Layer": {"nin", "nout", "activation"},
     "MLP": {"nin", "sizes", "activation", "output_activation"},
 }
+# A parameter takes about 54 bytes of the file (its dotted name, its float, the JSON around them):
+# a million-parameter MLP(2, [1000, 1000, 1]) is 51 MiB. 64 MiB admits it with a quarter to spare,
+# and a file far bigger than any model is refused before it is read. Raise it with load(max_bytes=).
+MAX_BYTES = 64 * 2**20
+SHOWN = 300  # characters of a value from the file that an error message shows
 
 
 class ModelFileError(ValueError):
@@ -35,87 +45,216 @@ class ModelFileError(ValueError):
 
 
 def save(model: Neuron | Layer | MLP, path: str | os.PathLike[str], allow_nonfinite: bool = False) -> None:
-    """Write ``model`` to ``path`` as JSON, atomically. Non-finite parameters are refused unless allowed."""
+    """Write ``model`` to ``path`` as JSON, atomically, after checking that every parameter is a number.
+
+    Non-finite parameters are refused unless ``allow_nonfinite``; any real number (an int, a NumPy
+    float) is written as a float. Nothing is written when a check fails.
+    """
     if type(model) not in MODELS.values():
         raise TypeError(
             f"save: can save a Neuron, Layer or MLP, got {type(model).__name__}; "
             "for other modules, store model.state_dict() yourself"
         )
-    state = model.state_dict()
-    bad = [name for name, number in state.items() if not math.isfinite(number)]
-    if bad and not allow_nonfinite:
-        raise ValueError(
-            f"save: {len(bad)} parameters are not finite ({bad[0]} = {state[bad[0]]!r}); "
-            "pass allow_nonfinite=True to save them anyway"
-        )
-    document = {"format": FORMAT, "version": VERSION, "architecture": model.architecture(), "parameters": state}
-    _write_atomically(Path(path), json.dumps(document, indent=1) + "\n")
+    try:
+        state = _floats(model.state_dict(), allow_nonfinite, "save")
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"save: {error}") from None
+    architecture = model.architecture()
+    document = {"format": FORMAT, "version": VERSION, "architecture": architecture, "parameters": state}
+    write_atomically(path, json.dumps(document, indent=1) + "\n")
 
 
 def load(
-    path: str | os.PathLike[str], model: Neuron | Layer | MLP | None = None, allow_nonfinite: bool = False
+    path: str | os.PathLike[str],
+    model: Neuron | Layer | MLP | None = None,
+    allow_nonfinite: bool = False,
+    *,
+    max_bytes: int = MAX_BYTES,
 ) -> Neuron | Layer | MLP:
     """Read a model saved by ``save``: a new one, or into ``model``, whose architecture must match.
 
-    Raises ModelFileError (a ValueError) for a file that is truncated, not JSON, of another
-    format or version, of another architecture, with missing, extra or duplicate parameters,
-    or with numbers that are not finite (unless ``allow_nonfinite``) or not numbers at all.
-    The model is changed only when the whole file is valid.
+    Raises ModelFileError (a ValueError) naming what is wrong: a file over ``max_bytes`` (MAX_BYTES,
+    64 MiB, room for about 1.2 million parameters), not UTF-8, not JSON or cut short, a duplicate key,
+    another format or version, a bad architecture, missing, extra or renamed parameters, values
+    that are not numbers, or not finite (unless ``allow_nonfinite``). The model is changed only
+    when the whole file is valid.
     """
-    where = f"load: {os.fspath(path)!s}"
+    max_bytes = count(max_bytes, "load: max_bytes")
     try:
-        document = json.loads(
-            Path(path).read_bytes(),
-            object_pairs_hook=_no_duplicate_keys,
-            parse_constant=_nonfinite(allow_nonfinite),
-        )
-    except (ValueError, RecursionError) as error:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
-        raise ModelFileError(f"{where}: not a readable model file (truncated or not JSON?): {error}") from None
-    try:
-        architecture, state = _check_document(document)
+        architecture, state = _check_document(_parse(_read(path, max_bytes)))
         if model is None:
-            model = MODELS[architecture["type"]](**{k: v for k, v in architecture.items() if k != "type"})
+            model = _build(architecture)
         elif not isinstance(model, Module) or _architecture_of(model) != architecture:
-            raise ValueError(f"the file holds {_describe(architecture)}, but the model is {model!r}")
-        model.load_state_dict(state, allow_nonfinite)
-    except (TypeError, ValueError) as error:
-        raise ModelFileError(f"{where}: {error}") from None
+            raise ModelFileError(f"the file holds {_describe(architecture)}, but the model is {model!r}")
+        parameters = _parameters(model, state)
+        floats = _floats(state, allow_nonfinite, "load")
+    except (TypeError, ValueError) as error:  # ModelFileError, and _floats' errors about one parameter
+        raise ModelFileError(f"load: {os.fspath(path)}: {error}") from None
+    for name, parameter in parameters:  # what load_state_dict does, without checking it all again
+        parameter.data = floats[name]
     return model
 
 
+def _read(path: str | os.PathLike[str], max_bytes: int) -> bytes:
+    """The file's bytes: refused unread when it is bigger than ``max_bytes``, and never read past that."""
+    size = os.stat(path).st_size
+    if size > max_bytes:
+        raise ModelFileError(_too_big(f"{size} bytes, more than", max_bytes))
+    with open(path, "rb") as file:
+        data = file.read(max_bytes + 1)  # a file growing while read, or a pipe, stops here too
+    if len(data) > max_bytes:
+        raise ModelFileError(_too_big("more than", max_bytes))
+    return data
+
+
+def _too_big(size: str, max_bytes: int) -> str:
+    """What to tell a learner whose file is over the limit: its size, the limit, and how to raise it."""
+    return (
+        f"the file is {size} max_bytes={max_bytes} bytes; if it is a model that big, pass a larger "
+        f"max_bytes to load (the default, nn.io.MAX_BYTES, is {MAX_BYTES // 2**20} MiB)"
+    )
+
+
+def _parse(data: bytes) -> Any:
+    """The JSON document in ``data``, or a ModelFileError saying why the bytes are not one."""
+    if not data:
+        raise ModelFileError("the file is empty")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        byte = f"0x{data[error.start]:02x}"
+        raise ModelFileError(f"not UTF-8 text (byte {byte} at position {error.start})") from None
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicate_keys)
+    except ModelFileError:
+        raise
+    except json.JSONDecodeError as error:
+        raise ModelFileError(
+            f"not JSON, or cut short: {error.msg} (line {error.lineno}, column {error.colno})"
+        ) from None
+    except ValueError as error:  # an integer of more than 4300 digits
+        raise ModelFileError(f"not JSON that Python can read: {_cut(str(error))}") from None
+    except RecursionError:
+        raise ModelFileError("nested too deeply to be a model file") from None
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """json's hook for each object: a dict, unless a key appears twice (found in linear time)."""
+    document = dict(pairs)
+    if len(document) < len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ModelFileError(f"the key {_cut(repr(key))} appears more than once")
+            seen.add(key)
+    return document
+
+
 def _check_document(document: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The architecture and the parameters, after checking everything but the parameters' values."""
+    """The architecture and the parameters, after checking all but the parameters' names and values."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise ValueError(f"not a chainrule model file (no \"format\": {FORMAT!r})")
-    if document.get("version") != VERSION or type(document.get("version")) is not int:
-        raise ValueError(f"unsupported format version {document.get('version')!r} (this chainrule reads {VERSION})")
-    if set(document) != {"format", "version", "architecture", "parameters"}:
-        raise ValueError(f"unexpected keys {sorted(set(document) - {'format', 'version', 'architecture', 'parameters'})}")
+        raise ModelFileError(f'not a chainrule model file (no "format": {FORMAT!r})')
+    version = document.get("version")
+    if type(version) is not int or version != VERSION:
+        raise ModelFileError(
+            f"unsupported format version {_cut(repr(version))} (this chainrule reads version {VERSION})"
+        )
+    _check_keys("model files", KEYS, document)
     architecture, state = document["architecture"], document["parameters"]
     if not isinstance(state, dict):
-        raise ValueError(f"\"parameters\" must be an object of names to numbers, got {type(state).__name__}")
+        raise ModelFileError(f'"parameters" must map names to numbers, got {type(state).__name__}')
     expected = _parameter_count(architecture)
     if len(state) != expected:
-        raise ValueError(f"{_describe(architecture)} has {expected} parameters, but the file lists {len(state)}")
+        raise ModelFileError(
+            f"the architecture ({_describe(architecture)}) has {expected} parameters, "
+            f"but the file lists {len(state)}"
+        )
     return architecture, state
+
+
+def _check_keys(what: str, expected: set[str], found: dict[str, Any]) -> None:
+    """Nothing, or an error naming the keys ``found`` misses and those it should not have."""
+    wrong = {"misses": sorted(expected - set(found)), "also has": sorted(set(found) - expected)}
+    faults = " and ".join(f"{verb} {_cut(repr(keys))}" for verb, keys in wrong.items() if keys)
+    if faults:
+        raise ModelFileError(f"{what} have the keys {sorted(expected)}; this one {faults}")
 
 
 def _parameter_count(architecture: Any) -> int:
     """How many parameters the architecture has, computed before building anything that big."""
-    if not isinstance(architecture, dict) or architecture.get("type") not in MODELS:
-        raise ValueError(f"\"architecture\" must name one of {sorted(MODELS)}, got {architecture!r}")
-    kind = architecture["type"]
-    if set(architecture) - {"type"} != ARGUMENTS[kind]:
-        raise ValueError(f"a {kind} architecture has keys {sorted(ARGUMENTS[kind])}, got {sorted(architecture)}")
+    if not isinstance(architecture, dict):
+        raise ModelFileError(f"bad architecture: it must be an object, got {type(architecture).__name__}")
+    kind = architecture.get("type")
+    if not isinstance(kind, str) or kind not in MODELS:
+        raise ModelFileError(
+            f'bad architecture: "type" must be one of {sorted(MODELS)}, got {_cut(repr(kind))}'
+        )
+    _check_keys(f"bad architecture: {kind} architectures", ARGUMENTS[kind] | {"type"}, architecture)
     if kind == "MLP":
         sizes = architecture["sizes"]
         if not isinstance(sizes, list) or not sizes:
-            raise ValueError(f"MLP sizes must be a non-empty list, got {sizes!r}")
+            raise ModelFileError(
+                f"bad architecture: MLP sizes must be a non-empty list, got {_cut(repr(sizes))}"
+            )
         widths = [architecture["nin"], *sizes]
     else:
         widths = [architecture["nin"], architecture.get("nout", 1)]
-    widths = [count(width, f"{kind} layer width") for width in widths]
-    return sum((n_in + 1) * n_out for n_in, n_out in zip(widths, widths[1:]))
+    try:
+        widths = [count(width, f"{kind} layer width") for width in widths]
+    except (TypeError, ValueError) as error:
+        raise ModelFileError(f"bad architecture: {_cut(str(error))}") from None
+    return sum((n_in + 1) * n_out for n_in, n_out in itertools.pairwise(widths))
+
+
+def _build(architecture: dict[str, Any]) -> Neuron | Layer | MLP:
+    """A new model of a checked architecture, or an error saying what its constructor refused."""
+    try:
+        return MODELS[architecture["type"]](**{k: v for k, v in architecture.items() if k != "type"})
+    except (TypeError, ValueError) as error:  # an activation that does not exist
+        raise ModelFileError(f"bad architecture: {_cut(str(error))}") from None
+
+
+def _parameters(model: Module, state: dict[str, Any]) -> list[tuple[str, Value]]:
+    """The model's named parameters, once checked that the file names exactly these."""
+    named = model.named_parameters()
+    names = [name for name, _ in named]
+    known = set(names)
+    unknown = [key for key in state if key not in known]
+    missing = [name for name in names if name not in state]
+    if unknown or missing:
+        raise ModelFileError(
+            f"the parameter names do not match {model!r}: the file has {len(unknown)} unknown"
+            f"{_example(unknown)} and misses {len(missing)}{_example(missing)}"
+        )
+    return named
+
+
+def _example(names: list[str]) -> str:
+    """The first of ``names``, cut short, for an error message."""
+    return f" (such as {_cut(repr(names[0]))})" if names else ""
+
+
+def _floats(state: Mapping[str, Any], allow_nonfinite: bool, verb: str) -> dict[str, float]:
+    """Every parameter as a float: a TypeError naming one that is no number, a ValueError if not finite."""
+    floats = {name: _float(name, value) for name, value in state.items()}
+    bad = [name for name, number in floats.items() if not math.isfinite(number)]
+    if bad and not allow_nonfinite:
+        raise ValueError(
+            f"{len(bad)} {'parameter is' if len(bad) == 1 else 'parameters are'} not finite "
+            f"({bad[0]} = {floats[bad[0]]!r}); "
+            f"pass allow_nonfinite=True to {verb} them anyway"
+        )
+    return floats
+
+
+def _float(name: str, value: Any) -> float:
+    """One parameter's value as a float, or an error naming the parameter."""
+    if not isinstance(value, numbers.Real) or isinstance(value, bool):
+        raise TypeError(f"parameter {name} is {type(value).__name__} {_cut(repr(value))}, not a number")
+    try:
+        return float(value)
+    except OverflowError:
+        raise ValueError(f"parameter {name} = {_cut(repr(value))} is too large for a float") from None
 
 
 def _architecture_of(model: Module) -> Any:
@@ -124,37 +263,9 @@ def _architecture_of(model: Module) -> Any:
 
 
 def _describe(architecture: dict[str, Any]) -> str:
-    return ", ".join(f"{key}={value!r}" for key, value in architecture.items())
+    return _cut(", ".join(f"{key}={value!r}" for key, value in architecture.items()))
 
 
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    keys = [key for key, _ in pairs]
-    if len(set(keys)) != len(keys):
-        duplicates = sorted({key for key in keys if keys.count(key) > 1})
-        raise ValueError(f"duplicate keys {duplicates[:3]}")
-    return dict(pairs)
-
-
-def _nonfinite(allowed: bool) -> Any:
-    """json's hook for NaN, Infinity and -Infinity: refuse them unless allowed."""
-
-    def parse(name: str) -> float:
-        if not allowed:
-            raise ValueError(f"non-finite number {name} (pass allow_nonfinite=True to accept)")
-        return float(name.replace("Infinity", "inf"))
-
-    return parse
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to a new file next to ``path``, flush it to disk, then rename it over ``path``."""
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(temporary, "x", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+def _cut(text: str) -> str:
+    """``text``, or its first SHOWN characters and its length: errors never echo a whole huge value."""
+    return text if len(text) <= SHOWN else f"{text[:SHOWN]}… ({len(text)} characters)"
