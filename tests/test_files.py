@@ -5,7 +5,10 @@ from __future__ import annotations
 import errno
 import os
 import re
+import shutil
 import stat
+import tempfile
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
@@ -105,15 +108,44 @@ def test_a_read_only_file_replaced_by_root_stays_read_only(tmp_path, write) -> N
     assert stat.S_IMODE(path.stat().st_mode) == 0o444 and path.read_bytes() != b"old"
 
 
-@pytest.mark.skipif(ROOT, reason="root may write any file")
+def unprivileged(check: Callable[[], None]) -> None:
+    """Run ``check`` as it runs for most users: as root, in a child process that drops to ``nobody``."""
+    if not ROOT:
+        check()
+        return
+    pid = os.fork()
+    if pid == 0:  # the child: never return into pytest
+        code = 1
+        try:
+            os.setgid(65534)
+            os.setuid(65534)
+            check()
+            code = 0
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, "the check failed as user nobody (see stderr)"
+
+
 @writers
-def test_a_read_only_file_is_refused_as_open_refuses_it(tmp_path, write) -> None:
-    path = tmp_path / "file"
-    path.write_bytes(b"old")
-    path.chmod(0o444)
-    with pytest.raises(PermissionError, match=r"read-only.*'.*file'"):
-        write(path)
-    assert path.read_bytes() == b"old" and listing(tmp_path) == ["file"]
+def test_a_read_only_file_is_refused_as_open_refuses_it(write) -> None:
+    folder = Path(tempfile.mkdtemp())
+    try:
+        folder.chmod(0o777)  # the unprivileged user may create files here, but not change a read-only one
+        path = folder / "file"
+        path.write_bytes(b"old")
+        path.chmod(0o444)
+
+        def check() -> None:
+            with pytest.raises(PermissionError, match=r"read-only.*'.*file'"):
+                write(path)
+            assert path.read_bytes() == b"old" and listing(folder) == ["file"]
+
+        unprivileged(check)
+    finally:
+        shutil.rmtree(folder)
 
 
 @writers
