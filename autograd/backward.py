@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from contextlib import nullcontext
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence, Sized
 
 from .messages import shown_object
 from .mode import enable_grad
 from .value import Value, as_float
+
+if TYPE_CHECKING:
+    from .ops import Op
 
 
 def topological_order(roots: Iterable[Value]) -> list[Value]:
@@ -50,12 +53,20 @@ def graph_size(root: Value, limit: int) -> tuple[int, int]:
     return values, ops
 
 
-def backpropagate(roots: Sequence[Value], seeds: Sequence[Any], create_graph: bool = False) -> dict[Value, Any]:
-    """Return d(sum of seed * root)/d(node) for every node the roots depend on.
+EdgeWatcher = Callable[[Value, Any, Value, Any, Any, Any], None]
+"""``on_edge(node, upstream, child, local, contribution, child_grad)``: one use of the chain rule."""
+
+
+def backpropagate(
+    roots: Sequence[Value], seeds: Sequence[Any], create_graph: bool = False, on_edge: EdgeWatcher | None = None
+) -> dict[Value, Any]:
+    """Return d(sum of seed * root)/d(node) for every node the roots depend on: the chain rule.
 
     Each node, visited after everything that uses it, passes its gradient to each child times
     the local derivative of the edge; where a child is used more than once, contributions add.
     With ``create_graph`` the arithmetic is done on Values, so the result can be differentiated.
+    This is the only loop that walks a graph backwards: ``on_edge``, called for every edge in
+    order with the child's gradient so far, lets traces, explanations and the compiler watch it.
     """
     if create_graph:
         seeds = [s if isinstance(s, Value) else Value(s) for s in seeds]
@@ -76,16 +87,33 @@ def backpropagate(roots: Sequence[Value], seeds: Sequence[Any], create_graph: bo
                 else:
                     local = node.op.derivatives(*[child.data for child in children], node.data)
                 if len(local) != len(children):  # zip(strict=True) would cost 25% of this loop
-                    raise ValueError(f"{node.op.name!r}: derivative rule gave {len(local)} values for {len(children)} inputs")
+                    raise wrong_arity(node.op, local, children)
                 for child, derivative in zip(children, local):
                     contribution = upstream * derivative
                     grads[child] = grads[child] + contribution if child in grads else contribution
+                    if on_edge is not None:
+                        on_edge(node, upstream, child, derivative, contribution, grads[child])
     except Exception as error:  # say where: a learner-defined derivative rule is the usual suspect
         if node is not None and node.op is not None:
             error.add_note(f"while applying the derivative rule of {node.op.name!r} to {node!r} "
                            f"with inputs {[c.data for c in node.children]}")
         raise
     return grads
+
+
+def local_derivatives(node: Value) -> tuple[float, ...]:
+    """d(node)/d(child) for each of the node's children, in order, as plain numbers (a leaf has none)."""
+    if node.op is None:
+        return ()
+    local = tuple(node.op.derivatives(*[child.data for child in node.children], node.data))
+    if len(local) != len(node.children):
+        raise wrong_arity(node.op, local, node.children)
+    return local
+
+
+def wrong_arity(op: Op, local: Sized, inputs: Sized) -> ValueError:
+    """The error for a derivative rule that does not give one derivative per input."""
+    return ValueError(f"{op.name!r}: derivative rule gave {len(local)} values for {len(inputs)} inputs")
 
 
 def backward(root: Value, gradient: Any = 1.0, create_graph: bool = False) -> None:

@@ -14,10 +14,10 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from .backward import backpropagate, topological_order
+from .backward import topological_order
 from .format import format_number, node_names
 from .messages import shown_object
-from .trace import local_derivatives
+from .trace import trace_backward
 from .value import Value
 
 DEFAULT_MAX_PATHS = 20
@@ -140,7 +140,8 @@ def explain(
         if not isinstance(number, int) or isinstance(number, bool) or number < 1:
             raise ValueError(f"explain: {name} must be a whole number >= 1, got {shown_object(number)}")
     order = topological_order([root])
-    paths = _PathCounts(order, leaf)
+    trace = trace_backward(root)  # the backward pass itself: its local derivatives and its gradients
+    paths = _PathCounts(order, leaf, {step.node: [edge.local for edge in step.edges] for step in trace.steps})
     listed = min(max_paths, paths.count[root])
     steps = listed * (paths.length[root] + 1)
     if steps > MAX_PATH_STEPS:
@@ -153,8 +154,8 @@ def explain(
         chains = paths.all_from(root)
     else:
         chains = paths.largest_from(root, max_paths)
-    seed = 1.0
-    gradient = backpropagate([root], [seed]).get(leaf, 0.0)
+    seed = trace.seed
+    gradient = trace.replay().get(leaf, 0.0)
     return Explanation(
         root=root,
         leaf=leaf,
@@ -176,7 +177,7 @@ class _PathCounts:
     """Per node, by dynamic programming over the paths down to one leaf (children before parents):
     how many there are, the sum and the sum of |products|, the longest, and the largest |product|."""
 
-    def __init__(self, order: list[Value], leaf: Value) -> None:
+    def __init__(self, order: list[Value], leaf: Value, local: dict[Value, list[float]]) -> None:
         self.leaf = leaf
         self.count: dict[Value, int] = {}
         self.total: dict[Value, float] = {}  # d(node)/d(leaf)
@@ -189,8 +190,8 @@ class _PathCounts:
                 self.count[node], self.total[node], self.size[node], self.length[node] = 1, 1.0, 1.0, 0
                 self.top[node], self.edges[node] = 1.0, []
                 continue
-            edges = [(index, child, local)
-                     for index, (child, local) in enumerate(zip(node.children, local_derivatives(node)))
+            edges = [(index, child, d)
+                     for index, (child, d) in enumerate(zip(node.children, local.get(node, ())))
                      if self.count[child]]
             self.edges[node] = edges
             self.count[node] = sum(self.count[child] for _, child, _ in edges)

@@ -5,20 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .backward import topological_order
+from .backward import backpropagate
+from .messages import shown_object
 from .value import Value, as_float
-
-
-def local_derivatives(node: Value) -> tuple[float, ...]:
-    """d(node)/d(child) for each of the node's children, in order, as plain numbers."""
-    if node.op is None:
-        return ()
-    local = tuple(node.op.derivatives(*[child.data for child in node.children], node.data))
-    if len(local) != len(node.children):  # as backward(): a learner-defined rule must give one per input
-        raise ValueError(
-            f"{node.op.name!r}: derivative rule gave {len(local)} values for {len(node.children)} inputs"
-        )
-    return local
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,16 +38,11 @@ class BackwardTrace:
     steps: tuple[Step, ...]
 
     def replay(self) -> dict[Value, float]:
-        """Redo the recorded chain rule: each step's gradient times each local derivative, summed.
-
-        The result equals what ``backward()`` computes, bit for bit (same operations, same order).
-        """
+        """Every gradient the recorded pass ends with: ``backward()``'s, bit for bit, as it is that loop's record."""
         grads: dict[Value, float] = {self.root: self.seed}
         for step in self.steps:
-            upstream = grads[step.node]
             for edge in step.edges:
-                contribution = upstream * edge.local
-                grads[edge.child] = grads[edge.child] + contribution if edge.child in grads else contribution
+                grads[edge.child] = edge.child_grad
         return grads
 
 
@@ -69,18 +53,14 @@ def trace_backward(root: Value, gradient: Any = 1.0) -> BackwardTrace:
     its gradient is complete when its step starts. Leaves have no step; they only receive.
     """
     if not isinstance(root, Value):
-        raise TypeError(f"trace_backward: root must be a Value, got {type(root).__name__} {root!r}")
+        raise TypeError(f"trace_backward: root must be a Value, got {type(root).__name__} {shown_object(root)}")
     seed = as_float(gradient, "trace_backward gradient")
-    grads: dict[Value, float] = {root: seed}
-    steps = []
-    for node in reversed(topological_order([root])):
-        if node.op is None:
-            continue
-        upstream = grads[node]
-        edges = []
-        for child, local in zip(node.children, local_derivatives(node)):
-            contribution = upstream * local
-            grads[child] = grads[child] + contribution if child in grads else contribution
-            edges.append(EdgeStep(child, local, contribution, grads[child]))
-        steps.append(Step(node, upstream, tuple(edges)))
-    return BackwardTrace(root, seed, tuple(steps))
+    steps: list[tuple[Value, float, list[EdgeStep]]] = []  # a node's edges arrive one after another
+
+    def record(node: Value, upstream: float, child: Value, local: float, contribution: float, grad: float) -> None:
+        if not steps or steps[-1][0] is not node:
+            steps.append((node, upstream, []))
+        steps[-1][2].append(EdgeStep(child, local, contribution, grad))
+
+    backpropagate([root], [seed], on_edge=record)
+    return BackwardTrace(root, seed, tuple(Step(node, grad, tuple(edges)) for node, grad, edges in steps))

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 
 from autograd import Op, Value, backpropagate, explain, topological_order, trace_backward
-from autograd.trace import local_derivatives
+from autograd.backward import local_derivatives
 from tests.expressions import graphs
 
 
