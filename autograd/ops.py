@@ -1,4 +1,4 @@
-"""The op table: every primitive's forward rule next to its local derivatives.
+"""The op table: every primitive's forward rule next to its local derivatives, and how it is written as code.
 
 An op knows nothing about graphs. ``forward`` maps input numbers to the output number;
 ``derivatives`` maps the inputs and the output to d(output)/d(input), one per input. The
@@ -7,12 +7,17 @@ backward pass (``backward.py``) multiplies these along the graph: that is the ch
 Derivative rules are written once and work on plain floats (a normal ``backward()``) and on
 Values (``create_graph=True``, where the derivatives are themselves differentiable). So they
 use only arithmetic, comparisons and the helpers below, never ``math`` directly.
+
+Each built-in op also says how ``compile`` writes it out (its ``Code``): the same rules as Python
+expressions, with the functions they call bound once for floats and once for NumPy arrays.
+Adding a built-in op is one row here, its ``Value`` method, and its test case.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any, Callable
 
 # ---------------------------------------------------------------- helpers for derivative rules
@@ -46,6 +51,11 @@ def sin(x: Any) -> Any:
 def cos(x: Any) -> Any:
     """Cosine of a float or a Value."""
     return math.cos(x) if type(x) is float else x.cos()
+
+
+def sigmoid(x: Any) -> Any:
+    """1 / (1 + e^-x) of a float or a Value, never overflowing."""
+    return _sigmoid(x) if type(x) is float else x.sigmoid()
 
 
 # ---------------------------------------------------------------- forward rules needing care
@@ -95,7 +105,39 @@ def _sigmoid(x: float) -> float:
     return e / (1.0 + e)
 
 
+def _softplus(x: float) -> float:
+    # log(1 + e^x) = max(x, 0) + log(1 + e^-|x|): exp() never overflows, log1p keeps tiny terms.
+    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+
+
+def _relu(x: float) -> float:
+    return 0.0 if x <= 0.0 else x  # NaN stays NaN
+
+
+def _leaky_relu(x: float, slope: float) -> float:
+    return slope * x if x <= 0.0 else x
+
+
 # ---------------------------------------------------------------- derivative rules needing care
+
+
+def _sign(x: Any) -> float:
+    # d|x|/dx: 1 or -1; at the kink 0 (and for NaN) 0, as PyTorch.
+    return 1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0
+
+
+def _sqrt_derivative(out: Any) -> Any:
+    # d sqrt(x)/dx = 0.5 / sqrt(x): a vertical slope (inf) at 0.
+    return math.inf if number(out) == 0.0 else 0.5 / out
+
+
+def _leaky_relu_slope(x: Any, slope: Any) -> Any:
+    return 1.0 if x > 0.0 else slope
+
+
+def _leaky_relu_slope_derivative(x: Any) -> Any:
+    # d(leaky_relu(x, s))/ds: x where x <= 0, else 0.
+    return 0.0 if x > 0.0 else x
 
 
 def _pow_base_derivative(a: Any, b: Any) -> Any:
@@ -114,7 +156,93 @@ def _pow_exponent_derivative(a: Any, b: Any, out: Any) -> Any:
     return 0.0 if number(a) == 0.0 and not math.isnan(number(b)) else math.nan
 
 
+
+
+# ---------------------------------------------------------------- the same rules on NumPy arrays, for compile
+# Each mirrors its float rule case for case (a test checks that they agree). np.where computes
+# both branches, so the warnings of the side not taken (0.5 / 0, log of a negative) are silenced.
+
+
+def _sigmoid_on_arrays(np: ModuleType) -> Callable[[Any], Any]:
+    def sigmoid(x: Any) -> Any:
+        e = np.exp(-np.abs(x))  # never overflows; the same two forms as _sigmoid
+        return np.where(x >= 0.0, 1.0, e) / (1.0 + e)
+
+    return sigmoid
+
+
+def _softplus_on_arrays(np: ModuleType) -> Callable[[Any], Any]:
+    return lambda x: np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
+
+
+def _sign_on_arrays(np: ModuleType) -> Callable[[Any], Any]:
+    return lambda x: np.where(x > 0.0, 1.0, np.where(x < 0.0, -1.0, 0.0))
+
+
+def _sqrt_derivative_on_arrays(np: ModuleType) -> Callable[[Any], Any]:
+    def sqrt_derivative(out: Any) -> Any:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(out == 0.0, math.inf, np.divide(0.5, out))
+
+    return sqrt_derivative
+
+
+def _pow_base_derivative_on_arrays(np: ModuleType) -> Callable[[Any, Any], Any]:
+    def pow_base_derivative(a: Any, b: Any) -> Any:
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            general = np.multiply(b, np.power(a, np.subtract(b, 1.0)))
+        vertical = np.where(np.greater(b, 0.0), math.inf, 0.0)
+        return np.where(np.equal(a, 0.0) & np.less(b, 1.0), vertical, general)
+
+    return pow_base_derivative
+
+
+def _pow_exponent_derivative_on_arrays(np: ModuleType) -> Callable[[Any, Any, Any], Any]:
+    def pow_exponent_derivative(a: Any, b: Any, out: Any) -> Any:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            slope = np.multiply(out, np.log(a))
+        flat = np.where(np.isnan(b), math.nan, 0.0)
+        return np.where(np.greater(a, 0.0), slope, np.where(np.equal(a, 0.0), flat, math.nan))
+
+    return pow_exponent_derivative
+
+
+def _leaky_relu_on_arrays(np: ModuleType) -> Callable[[Any, Any], Any]:
+    return lambda x, slope: np.where(np.less_equal(x, 0.0), np.multiply(slope, x), x)
+
+
+def _leaky_relu_slope_on_arrays(np: ModuleType) -> Callable[[Any, Any], Any]:
+    return lambda x, slope: np.where(np.greater(x, 0.0), 1.0, slope)
+
+
+def _leaky_relu_slope_derivative_on_arrays(np: ModuleType) -> Callable[[Any], Any]:
+    return lambda x: np.where(np.greater(x, 0.0), 0.0, x)
+
+
+def _same_on_arrays(function: Callable[..., Any]) -> Callable[[ModuleType], Callable[..., Any]]:
+    """For a function that already works on arrays as on floats (``abs``)."""
+    return lambda np: function
+
+
 # ---------------------------------------------------------------- the table
+
+Binding = tuple[Callable[..., Any], "str | Callable[[ModuleType], Callable[..., Any]]"]
+"""A function generated code calls: its float version, and its NumPy version (a numpy attribute's
+name, or a function that builds it from the numpy module)."""
+
+
+class Code:
+    """An op as Python source for ``compile``: its output and each local derivative as an expression.
+
+    ``{0}``, ``{1}`` stand for the inputs and ``{out}`` for the output, e.g.
+    ``Code("tanh({0})", "(1.0 - {out} * {out})", tanh=(math.tanh, "tanh"))``. Each keyword binds a
+    function the expressions call, for floats and for NumPy arrays, so one program runs on both.
+    """
+
+    __slots__ = ("forward", "derivatives", "calls")
+
+    def __init__(self, forward: str, *derivatives: str, **calls: Binding) -> None:
+        self.forward, self.derivatives, self.calls = forward, derivatives, calls
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,17 +260,21 @@ class Op:
     12.0
 
     Write ``derivatives`` with arithmetic and the helpers above (``exp``, ``log``, ``sin``,
-    ``cos``; ``number`` only to branch): then it also runs on Values, so ``grad(create_graph=True)``
-    sees the op's second derivative. ``gradcheck`` and ``check_local_derivatives`` test a new op.
+    ``cos``, ``sigmoid``; ``number`` only to branch): then it also runs on Values, so
+    ``grad(create_graph=True)`` sees the op's second derivative. ``gradcheck`` and
+    ``check_local_derivatives`` test a new op.
 
     ``expand``, optional, computes the same output from Values with built-in ops only (no
-    branching on data); ``compile`` uses it to write the op out as plain arithmetic.
+    branching on data); ``compile`` uses it to write the op out as plain arithmetic. ``code``,
+    optional, is the op written as Python (see ``Code``); ``compile`` calls an op without it by
+    reference, which on NumPy batches runs at Python speed, one element at a time.
     """
 
     name: str
     forward: Callable[..., float]
     derivatives: Callable[..., tuple[Any, ...]]
     expand: Callable[..., Any] | None = None
+    code: Code | None = None
 
     def __call__(self, *inputs: Any) -> Any:
         from .value import apply  # deferred: value.py imports this table
@@ -153,25 +285,61 @@ class Op:
         return f"Op({self.name!r})"
 
 
+POWER = (_pow, "power")
+SIN_CALL, COS_CALL = (math.sin, "sin"), (math.cos, "cos")
+SIGMOID_CALL = (_sigmoid, _sigmoid_on_arrays)
+
 # fmt: off
-#        name          forward (on floats)                      local derivatives d out / d input
-ADD     = Op("+",       lambda a, b: a + b,                      lambda a, b, out: (1.0, 1.0))
-SUB     = Op("-",       lambda a, b: a - b,                      lambda a, b, out: (1.0, -1.0))
-MUL     = Op("*",       lambda a, b: a * b,                      lambda a, b, out: (b, a))
-DIV     = Op("/",       _div,                                    lambda a, b, out: (1.0 / b, -out / b))
-POW     = Op("**",      _pow,                                    lambda a, b, out: (_pow_base_derivative(a, b),
-                                                                                    _pow_exponent_derivative(a, b, out)))
-NEG     = Op("neg",     lambda x: -x,                            lambda x, out: (-1.0,))
-ABS     = Op("abs",     abs,                                     lambda x, out: (1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0,))
-EXP     = Op("exp",     _exp,                                    lambda x, out: (out,))
-LOG     = Op("log",     _log,                                    lambda x, out: (1.0 / x,))
-SQRT    = Op("sqrt",    _sqrt,                                   lambda x, out: (math.inf if number(out) == 0.0 else 0.5 / out,))
-TANH    = Op("tanh",    math.tanh,                               lambda x, out: (1.0 - out * out,))
-SIGMOID = Op("sigmoid", _sigmoid,                                lambda x, out: (out * (1.0 - out),))
-RELU    = Op("relu",    lambda x: 0.0 if x <= 0.0 else x,         lambda x, out: (1.0 if x > 0.0 else 0.0,))
-LEAKY   = Op("leaky_relu", lambda x, s: s * x if x <= 0.0 else x, lambda x, s, out: ((1.0, 0.0) if x > 0.0 else (s, x)))
-SIN     = Op("sin",     math.sin,                                lambda x, out: (cos(x),))
-COS     = Op("cos",     math.cos,                                lambda x, out: (-sin(x),))
+# Each row: the op's name, forward rule and local derivatives (d out / d input, one per input);
+# below it, the same as code for compile: the forward expression, each derivative, the functions called.
+ADD     = Op("+",       lambda a, b: a + b,      lambda a, b, out: (1.0, 1.0),
+             code=Code("{0} + {1}",              "1.0", "1.0"))
+SUB     = Op("-",       lambda a, b: a - b,      lambda a, b, out: (1.0, -1.0),
+             code=Code("{0} - {1}",              "1.0", "-1.0"))
+MUL     = Op("*",       lambda a, b: a * b,      lambda a, b, out: (b, a),
+             code=Code("{0} * {1}",              "{1}", "{0}"))
+DIV     = Op("/",       _div,                    lambda a, b, out: (1.0 / b, -out / b),
+             code=Code("{0} / {1}",              "(1.0 / {1})", "(-{out} / {1})"))
+POW     = Op("**",      _pow,                    lambda a, b, out: (_pow_base_derivative(a, b),
+                                                                    _pow_exponent_derivative(a, b, out)),
+             code=Code("power({0}, {1})",        "pow_da({0}, {1})", "pow_db({0}, {1}, {out})", power=POWER,
+                       pow_da=(_pow_base_derivative, _pow_base_derivative_on_arrays),
+                       pow_db=(_pow_exponent_derivative, _pow_exponent_derivative_on_arrays)))
+NEG     = Op("neg",     lambda x: -x,            lambda x, out: (-1.0,),
+             code=Code("-{0}",                   "-1.0"))
+ABS     = Op("abs",     abs,                     lambda x, out: (_sign(x),),
+             code=Code("abs({0})",               "sign({0})", abs=(abs, _same_on_arrays(abs)),
+                       sign=(_sign, _sign_on_arrays)))
+EXP     = Op("exp",     _exp,                    lambda x, out: (out,),
+             code=Code("exp({0})",               "{out}", exp=(_exp, "exp")))
+LOG     = Op("log",     _log,                    lambda x, out: (1.0 / x,),
+             code=Code("log({0})",               "(1.0 / {0})", log=(_log, "log")))
+SQRT    = Op("sqrt",    _sqrt,                   lambda x, out: (_sqrt_derivative(out),),
+             code=Code("sqrt({0})",              "sqrt_dx({out})", sqrt=(_sqrt, "sqrt"),
+                       sqrt_dx=(_sqrt_derivative, _sqrt_derivative_on_arrays)))
+TANH    = Op("tanh",    math.tanh,               lambda x, out: (1.0 - out * out,),
+             code=Code("tanh({0})",              "(1.0 - {out} * {out})", tanh=(math.tanh, "tanh")))
+SIGMOID = Op("sigmoid", _sigmoid,                lambda x, out: (out * (1.0 - out),),
+             code=Code("sigmoid({0})",           "({out} * (1.0 - {out}))", sigmoid=SIGMOID_CALL))
+# relu is written max(x, 0.0) in code: the same for every float (NaN stays NaN), and a C builtin.
+# CPython 3.11 puts a Python call made from a very large frame near the end of a data-stack chunk
+# into a fresh chunk, mmap and munmap each time: 10-15 us per call, 7x for an MLP's compiled code.
+RELU    = Op("relu",    _relu,                   lambda x, out: (1.0 if x > 0.0 else 0.0,),
+             code=Code("max({0}, 0.0)",          "({0} > 0.0)", max=(max, "maximum")))
+LEAKY   = Op("leaky_relu", _leaky_relu,          lambda x, s, out: (_leaky_relu_slope(x, s),
+                                                                    _leaky_relu_slope_derivative(x)),
+             code=Code("leaky_relu({0}, {1})",   "leaky_relu_dx({0}, {1})", "leaky_relu_ds({0})",
+                       leaky_relu=(_leaky_relu, _leaky_relu_on_arrays),
+                       leaky_relu_dx=(_leaky_relu_slope, _leaky_relu_slope_on_arrays),
+                       leaky_relu_ds=(_leaky_relu_slope_derivative, _leaky_relu_slope_derivative_on_arrays)))
+SIN     = Op("sin",     math.sin,                lambda x, out: (cos(x),),
+             code=Code("sin({0})",               "cos({0})", sin=SIN_CALL, cos=COS_CALL))
+COS     = Op("cos",     math.cos,                lambda x, out: (-sin(x),),
+             code=Code("cos({0})",               "(-sin({0}))", sin=SIN_CALL, cos=COS_CALL))
+SOFTPLUS = Op("softplus", _softplus,             lambda x, out: (sigmoid(x),),
+             code=Code("softplus({0})",          "sigmoid({0})", softplus=(_softplus, _softplus_on_arrays),
+                       sigmoid=SIGMOID_CALL))
 # fmt: on
 
-TABLE: tuple[Op, ...] = (ADD, SUB, MUL, DIV, POW, NEG, ABS, EXP, LOG, SQRT, TANH, SIGMOID, RELU, LEAKY, SIN, COS)
+TABLE: tuple[Op, ...] = (ADD, SUB, MUL, DIV, POW, NEG, ABS, EXP, LOG, SQRT, TANH, SIGMOID, RELU, LEAKY, SIN, COS,
+                         SOFTPLUS)

@@ -110,6 +110,7 @@ class Value:
     def leaky_relu(self, slope: float = 0.01) -> Value: return apply(ops.LEAKY, self, slope)
     def sin(self) -> Value: return apply(ops.SIN, self)
     def cos(self) -> Value: return apply(ops.COS, self)
+    def softplus(self) -> Value: return apply(ops.SOFTPLUS, self)
 
     # comparisons look at the data only; == stays identity so Values can be dict keys
     def __lt__(self, other: Any) -> bool: return self.data < _number(other, "<")

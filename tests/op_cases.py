@@ -42,6 +42,12 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
+def _softplus_torch(x: Any) -> Any:
+    import torch
+
+    return torch.nn.functional.softplus(x, threshold=1000.0)  # its default turns linear past 20
+
+
 WIDE = interval(-50.0, 50.0)
 
 CASES = [
@@ -68,6 +74,8 @@ CASES = [
            (away_from_zero(50.0),), _leaky_torch),
     OpCase("sin", ops.SIN, lambda a: a.sin(), math.sin, (interval(-10.0, 10.0),)),
     OpCase("cos", ops.COS, lambda a: a.cos(), math.cos, (interval(-10.0, 10.0),)),
+    OpCase("softplus", ops.SOFTPLUS, lambda a: a.softplus(), lambda a: math.log1p(math.exp(a)),
+           (interval(-30.0, 30.0),), _softplus_torch),
 ]
 
 
