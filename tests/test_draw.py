@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from autograd import Op, Value, draw_dot, format_number
-from autograd.draw import HIGHLIGHT, PARAM_FILL
+from autograd import Op, Value, draw_dot, format_number, render_dot, topological_order
+from autograd.scene import HIGHLIGHT, PARAM_FILL, Box, Edge, OpNode, graph_scene
 from tests.conftest import require_program
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -338,3 +338,16 @@ def test_gradients_that_are_values_are_drawn_as_numbers():
     y.backward(create_graph=True)  # x.grad is now a Value
     assert isinstance(x.grad, Value)
     assert "grad 6.0<" in draw_dot(y).source
+
+
+def test_a_drawing_is_a_scene_of_plain_data_then_rendered():
+    a = Value(3.0, label="a")
+    b = a * a
+    order = topological_order([b])
+    options = {"params": [a], "highlight": [b], "rankdir": "TB", "fontname": "serif"}
+    scene = graph_scene(order, b, None, precision=4, **options)
+    assert [type(item) for item in scene.items] == [Box, Box, OpNode, Edge, Edge, Edge]
+    box = scene.items[0]
+    assert isinstance(box, Box) and (box.title, box.fill, box.bold) == ("a", PARAM_FILL, True)
+    assert [cell.text for cell in box.cells] == ["data 3.0", "grad 0.0"]
+    assert render_dot.render(scene).source == draw_dot(b, **options).source
