@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from .backward import graph_size, topological_order
-from .collapse import LEVELS, group_nodes
+from .collapse import Grouping, find_grouping, group_nodes
 from .render_dot import render
 from .scene import Edge, collapsed_scene, graph_scene
 from .trace import trace_backward
@@ -32,7 +32,7 @@ def draw_dot(
     edge_labels: bool = False,
     highlight: Iterable[Value] = (),
     params: Iterable[Value] = (),
-    collapse: str | None = None,
+    collapse: str | Grouping | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
     fontname: str = DEFAULT_FONT,
 ) -> Digraph:
@@ -43,20 +43,20 @@ def draw_dot(
     ``edge_labels`` writes ``upstream × local = contribution`` on every edge and, where a node
     is used more than once, the sum of its contributions in its grad cell; these numbers come from
     a fresh backward pass from ``root`` that touches no ``.grad``. ``highlight`` outlines nodes.
-    ``collapse="neuron"`` or ``"layer"`` draws each neuron or layer of ``params`` as one box.
+    ``collapse`` draws each group of ``params`` as one box: ``"neuron"`` or ``"layer"`` (registered
+    by ``nn``), or any function from a parameter to its group's name (None: no group).
     Graphs over ``max_nodes`` drawing nodes are refused (``dot`` slows down with the square).
     """
     check_options("draw_dot", root, rankdir, precision, max_nodes)
-    if collapse is not None and collapse not in LEVELS:
-        raise ValueError(f"draw_dot: collapse must be None, 'neuron' or 'layer', got {collapse!r}")
+    grouping = None if collapse is None else find_grouping(collapse)
     highlight = _values(highlight, "highlight")
     params = _values(params, "params")
-    if collapse is None:
+    if grouping is None:
         check_size(root, max_nodes)
     elif edge_labels:
         raise ValueError("draw_dot: edge_labels cannot be combined with collapse (edges join whole boxes)")
     order = topological_order([root])
-    if collapse is None:
+    if grouping is None:
         trace = trace_backward(root) if edge_labels else None
         return render(
             graph_scene(
@@ -65,7 +65,7 @@ def draw_dot(
             )
         )
     scene = collapsed_scene(
-        order, root, _groups(order, params, collapse), params=params, highlight=highlight,
+        order, root, _groups(order, params, collapse, grouping), params=params, highlight=highlight,
         precision=precision, rankdir=rankdir, fontname=fontname,
     )
     units = sum(not isinstance(item, Edge) for item in scene.items)
@@ -73,17 +73,19 @@ def draw_dot(
     return render(scene)
 
 
-def _groups(order: list[Value], params: frozenset[Value], level: str) -> dict[Value, str]:
-    """The box of each node that goes in one; a collapse that would draw no box is refused."""
+def _groups(
+    order: list[Value], params: frozenset[Value], collapse: object, grouping: Grouping
+) -> dict[Value, str]:
+    """The box of each node that goes in one; a collapse that would draw no box is refused, naming ``collapse``."""
     if not params:
         raise ValueError(
-            f"draw_dot: collapse={level!r} needs params=model.parameters(); their labels name the boxes"
+            f"draw_dot: collapse={collapse!r} needs params=model.parameters(); their labels name the boxes"
         )
-    group = group_nodes(order, params, level)
+    group = group_nodes(order, params, grouping)
     if not group:
         raise ValueError(
-            f"draw_dot: collapse={level!r} found no parameter label naming a {level} "
-            "(like 'layers.0.neurons.3.w.1'); "
+            f"draw_dot: collapse={collapse!r} found no parameter label naming a "
+            f"{collapse if isinstance(collapse, str) else 'group'}; "
             f"labels seen: {sorted({p.label for p in params})[:5]}"
         )
     return group
