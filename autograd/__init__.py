@@ -11,6 +11,7 @@
 from . import func
 from .backward import backpropagate, grad, topological_order
 from .check import check_local_derivatives, gradcheck, gradgradcheck
+from .collapse import register_grouping
 from .compile import Compiled, compile
 from .draw import draw_dot
 from .explain import Explanation, explain
@@ -45,6 +46,7 @@ __all__ = [
     "gradgradcheck",
     "is_grad_enabled",
     "no_grad",
+    "register_grouping",
     "topological_order",
     "trace_backward",
     "write_atomically",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import graphviz
+import graphviz  # type: ignore[import-untyped]  # the package has no type hints
 
 INSTALL_HINT = (
     "Drawing needs Graphviz's `dot` program, which is not on PATH. Install it with one of\n"
@@ -19,14 +19,14 @@ INSTALL_HINT = (
 )
 
 
-class DotNotFound(graphviz.ExecutableNotFound):
+class DotNotFound(graphviz.ExecutableNotFound):  # type: ignore[misc]
     """Raised when a graph is rendered on a machine without Graphviz's ``dot`` program."""
 
     def __init__(self) -> None:
         RuntimeError.__init__(self, INSTALL_HINT)
 
 
-class Digraph(graphviz.Digraph):
+class Digraph(graphviz.Digraph):  # type: ignore[misc]
     """A ``graphviz.Digraph`` whose rendering (SVG in Jupyter, ``pipe``, ``render``, ``view``)
     turns "executable not found" into instructions for installing Graphviz."""
 

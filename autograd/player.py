@@ -16,37 +16,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .backward import graph_size, topological_order
-from .draw import (
-    COUNTED_PER_LIMIT,
-    DEFAULT_FONT,
-    DEFAULT_MAX_NODES,
-    HIGHLIGHT,
-    Look,
-    check_options,
-    check_size,
-    draw_graph,
-    product_text,
-)
+from .draw import COUNTED_PER_LIMIT, DEFAULT_FONT, DEFAULT_MAX_NODES, check_options, check_size
 from .files import write_atomically
 from .format import format_number, node_names
+from .render_dot import render
+from .scene import backward_scenes, finishing_steps, product_text
 from .trace import BackwardTrace, Step, trace_backward
 from .value import Value
 
 if TYPE_CHECKING:
-    import graphviz
+    from .digraph import Digraph
 
-DONE_FILL = "#bbf7d0"  # green: this gradient is complete
-PARTIAL_FILL = "#fef08a"  # yellow: some contributions have arrived, more are coming
-DONE_TEXT = "#64748b"  # grey: the product on an edge already traversed
 DEFAULT_MAX_STEPS = 100
-CHAR_WIDTH = 8.5  # points per character at font size 12, a little more than a digit in NanumGothic
 
 
 @dataclass(frozen=True)
 class Frame:
     """One moment of the backward pass: the drawing and the sentence that explains it."""
 
-    graph: graphviz.Digraph
+    graph: Digraph
     sentence: str
 
 
@@ -74,75 +62,13 @@ def backward_frames(
     check_size(root, max_nodes)
     trace = trace_backward(root)
     order = topological_order([root])
+    scenes = backward_scenes(order, trace, precision=precision, rankdir=rankdir, fontname=fontname)
     names = node_names(order, root)
-    finish = _finishing_step(trace)
-    states = _running_grads(trace)
-    texts = [
-        {node: _grad_text(grads, finish, frame, node, precision) for node in order}
-        for frame, grads in enumerate(states)
+    finish = finishing_steps(trace)
+    return [
+        Frame(render(scene), _sentence(trace, frame, names, finish, precision))
+        for frame, scene in enumerate(scenes)
     ]
-    widths = {
-        node: round(CHAR_WIDTH * len("grad " + max((t[node] for t in texts), key=len))) for node in order
-    }
-    # Every edge carries its product in every frame, invisible until traversed, so no frame moves a node.
-    visit = {step.node: number for number, step in enumerate(trace.steps, start=1)}
-    products = {
-        (step.node, i): product_text(step.grad, edge.local, edge.contribution, precision)
-        for step in trace.steps
-        for i, edge in enumerate(step.edges)
-    }
-    frames = []
-    for index, grads in enumerate(states):
-        step = trace.steps[index - 1] if index else None
-        look = Look(
-            grads=texts[index],
-            grad_fills={n: DONE_FILL if finish[n] <= index else PARTIAL_FILL for n in grads},
-            grad_widths=widths,
-            edges=products,
-            edge_colors={(parent, i): _edge_color(visit[parent], index) for parent, i in products},
-            names=names,
-            highlight={step.node} if step else (),
-        )
-        graph = draw_graph(order, root, (), look, rankdir=rankdir, precision=precision, fontname=fontname)
-        frames.append(Frame(graph, _sentence(trace, index, names, finish, precision)))
-    return frames
-
-
-def _edge_color(visited: int, frame: int) -> str:
-    """The colour of an edge's product: highlighted while traversed, grey after, invisible before."""
-    if visited == frame:
-        return HIGHLIGHT
-    return DONE_TEXT if visited < frame else "transparent"
-
-
-def _finishing_step(trace: BackwardTrace) -> dict[Value, int]:
-    """For each node, the frame from which its gradient is complete (0: the seed frame)."""
-    finish = {trace.root: 0}
-    for number, step in enumerate(trace.steps, start=1):
-        for edge in step.edges:
-            finish[edge.child] = number
-    return finish
-
-
-def _running_grads(trace: BackwardTrace) -> list[dict[Value, float]]:
-    """Per frame: every gradient received so far (running sums for nodes still receiving)."""
-    grads: dict[Value, float] = {trace.root: trace.seed}
-    states = [dict(grads)]
-    for step in trace.steps:
-        for edge in step.edges:
-            grads[edge.child] = edge.child_grad
-        states.append(dict(grads))
-    return states
-
-
-def _grad_text(
-    grads: dict[Value, float], finish: dict[Value, int], frame: int, node: Value, precision: int
-) -> str:
-    """``?`` before any contribution, ``0.5 + …`` while more are coming, then the number."""
-    if node not in grads:
-        return "?"
-    text = format_number(grads[node], precision)
-    return text if finish[node] <= frame else f"{text} + …"
 
 
 def _sentence(
@@ -160,8 +86,10 @@ def _sentence(
     step = trace.steps[frame - 1]
     n = names[step.node]
     parts = [
-        f"Step {frame} of {len(trace.steps)}: {n} = {_formula(step, names)}, and d{r}/d{n} = "
-        f"{format_number(step.grad, precision)} is complete."
+        (
+            f"Step {frame} of {len(trace.steps)}: {n} = {_formula(step, names)}, and d{r}/d{n} = "
+            f"{format_number(step.grad, precision)} is complete."
+        )
     ]
     for i, edge in enumerate(step.edges):
         c = names[edge.child]
@@ -180,6 +108,7 @@ def _sentence(
 def _formula(step: Step, names: dict[Value, str]) -> str:
     """``a * b`` for the infix ops, ``tanh(a)`` for the others."""
     op, inputs = step.node.op, [names[child] for child in step.node.children]
+    assert op is not None  # a step is the step of an op's result
     if len(inputs) == 2 and not op.name.isidentifier():
         return f"{inputs[0]} {op.name} {inputs[1]}"
     return f"{op.name}({', '.join(inputs)})"
@@ -235,9 +164,9 @@ def backward_player(root: Value, **options: Any) -> BackwardPlayer:
     return BackwardPlayer(svgs, [frame.sentence for frame in frames])
 
 
-def _inline_svg(graph: graphviz.Digraph) -> str:
+def _inline_svg(graph: Digraph) -> str:
     """The SVG of a drawing without the XML prolog, ready to sit inside an HTML page."""
-    svg = graph.pipe(format="svg", encoding="utf-8")
+    svg: str = graph.pipe(format="svg", encoding="utf-8")
     return svg[svg.index("<svg") :]
 
 

@@ -10,6 +10,7 @@
 """
 
 from .data import blobs, circles, moons, spiral, xor
+from .grouping import layer_of, neuron_of  # registers draw_dot's collapse="neuron" and "layer"
 from .io import ModelFileError, load, save
 from .layers import ACTIVATIONS, MLP, Layer, Neuron
 from .losses import bce_with_logits, cross_entropy, half_squared_error, hinge_loss, l2_penalty, mse_loss
@@ -42,9 +43,11 @@ __all__ = [
     "half_squared_error",
     "hinge_loss",
     "l2_penalty",
+    "layer_of",
     "load",
     "mse_loss",
     "moons",
+    "neuron_of",
     "plot_decision_boundary",
     "predicted_class",
     "save",

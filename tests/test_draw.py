@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from autograd import Op, Value, draw_dot, format_number
-from autograd.draw import HIGHLIGHT, PARAM_FILL
+import nn  # registers collapse="neuron" and "layer"
+from autograd import Op, Value, draw_dot, format_number, register_grouping, render_dot, topological_order
+from autograd.scene import HIGHLIGHT, PARAM_FILL, Box, Edge, OpNode, graph_scene
 from tests.conftest import require_program
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -338,3 +339,34 @@ def test_gradients_that_are_values_are_drawn_as_numbers():
     y.backward(create_graph=True)  # x.grad is now a Value
     assert isinstance(x.grad, Value)
     assert "grad 6.0<" in draw_dot(y).source
+
+
+def test_collapse_takes_any_grouping_function_or_the_name_it_was_registered_under(monkeypatch):
+    (out,), params = mlp([2, 3, 1], [Value(0.5, label="x1"), Value(-1.0, label="x2")])
+    by_name = draw_dot(out, params=params, collapse="layer").source
+    assert draw_dot(out, params=params, collapse=nn.layer_of).source == by_name
+    assert nn.neuron_of(params[0]) == "layers.0.neurons.0" and nn.layer_of(params[0]) == "layers.0"
+    assert nn.neuron_of(Value(1.0, label="w")) is None
+    monkeypatch.setattr("autograd.collapse.GROUPINGS", {})  # as before nn is imported
+    with pytest.raises(ValueError, match=r"must be None, a registered name \(import nn for 'neuron'"):
+        draw_dot(out, params=params, collapse="neuron")
+    register_grouping("model", lambda p: "model")
+    one_box = draw_dot(out, params=params, collapse="model").source
+    assert one_box.count("<B>model</B>") == 1 and "13 params, " in one_box
+    with pytest.raises(TypeError, match="must give a group name \\(a str\\) or None, got int 0"):
+        draw_dot(out, params=params, collapse=lambda p: 0)
+    with pytest.raises(TypeError, match="register_grouping: needs a name \\(a str\\) and a function"):
+        register_grouping("model", "layers")
+
+
+def test_a_drawing_is_a_scene_of_plain_data_then_rendered():
+    a = Value(3.0, label="a")
+    b = a * a
+    order = topological_order([b])
+    options = {"params": [a], "highlight": [b], "rankdir": "TB", "fontname": "serif"}
+    scene = graph_scene(order, b, None, precision=4, **options)
+    assert [type(item) for item in scene.items] == [Box, Box, OpNode, Edge, Edge, Edge]
+    box = scene.items[0]
+    assert isinstance(box, Box) and (box.title, box.fill, box.bold) == ("a", PARAM_FILL, True)
+    assert [cell.text for cell in box.cells] == ["data 3.0", "grad 0.0"]
+    assert render_dot.render(scene).source == draw_dot(b, **options).source

@@ -8,8 +8,7 @@ import shutil
 import pytest
 
 from autograd import BackwardPlayer, Value, backward_frames, backward_player
-from autograd.draw import HIGHLIGHT
-from autograd.player import DONE_FILL, PARTIAL_FILL
+from autograd.scene import DONE_FILL, HIGHLIGHT, PARTIAL_FILL
 from tests.conftest import require, require_program
 
 
