@@ -255,8 +255,9 @@ def _chain(leaf: Value, above: Any) -> Chain:
 def _product(chain: Chain) -> float:
     """The product of a chain's local derivatives, multiplied from the leaf up."""
     factors = []
-    while chain[1] is not None:
-        _, (_, local, chain) = chain
+    _, rest = chain
+    while rest is not None:
+        _, local, (_, rest) = rest
         factors.append(local)
     product = 1.0
     for local in reversed(factors):
@@ -271,7 +272,9 @@ def _magnitude(product: float) -> float:
 
 def _path(seed: float, chain: Chain) -> Path:
     """Unroll a Chain into a Path: its nodes, the input each edge leaves by, its factors and product."""
-    nodes, inputs, factors = [], [], [seed]
+    nodes: list[Value] = []
+    inputs: list[int] = []
+    factors = [seed]
     product = _product(chain)
     while True:
         node, rest = chain

@@ -73,7 +73,8 @@ def _pow(a: float, b: float) -> float:
     if a < 0.0 and math.isfinite(b) and b != int(b):
         raise ValueError(f"negative base {a!r} raised to the non-integer power {b!r}")
     try:
-        return a**b
+        result: float = a**b  # never complex: the negative base with a fraction is refused above
+        return result
     except OverflowError:  # IEEE 754 (and PyTorch) say +-inf; Python's float ** raises instead
         return math.copysign(math.inf, a) if b == int(b) and int(b) % 2 else math.inf
 
