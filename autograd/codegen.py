@@ -13,9 +13,8 @@ import keyword
 import textwrap
 import unicodedata
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Mapping, Sequence
 
-from .backward import topological_order
 from .namespaces import FLOATS
 from .ops import ABS, ADD, COS, DIV, EXP, LEAKY, LOG, MUL, NEG, POW, RELU, SIGMOID, SIN, SQRT, SUB, TANH, Op
 from .value import Value
@@ -110,29 +109,35 @@ class Program:
 
 
 def literal(x: float) -> str:
-    """A float as Python source; negatives in parentheses so that ``power((-2.0), x)`` parses right."""
-    text = repr(x)  # inf and nan are names bound in both namespaces
+    """A float as Python source; negatives in parentheses so that ``power((-2.0), x)`` parses right.
+
+    Written by ``float.__repr__`` (TypeError for anything but a float), never by the repr of a
+    subclass or another number type, which could be any text: ``np.float64(0.5)``, or code.
+    """
+    text = float.__repr__(x)  # inf and nan are names bound in both namespaces
     return f"({text})" if text.startswith("-") else text
 
 
-def generate(root: Value, inputs: Sequence[tuple[Value, str]], captured: Sequence[tuple[Value, str]],
+def generate(order: Sequence[Value], inputs: Sequence[tuple[Value, str]],
+             captured: Sequence[tuple[Value, str]], constants: Mapping[Value, float],
              wrt: Sequence[Value], name: str) -> Program:
     """Python source for ``def name(*inputs, *captured): return root, gradients of root w.r.t. wrt``.
 
-    ``inputs`` (per sample) and ``captured`` (shared) are the leaves that become parameters, each
-    with a fallback name for when its label makes no identifier. Every other leaf is a constant
-    and is written as a literal. Gradient lines are written only for nodes on a path from
-    ``root`` to a leaf in ``wrt``.
+    ``order`` is the graph in topological order, its root last. ``inputs`` (per sample) and
+    ``captured`` (shared) are the leaves that become parameters, each with a fallback name for
+    when its label makes no identifier. Every other leaf is a constant, written as the literal of
+    its number in ``constants`` (floats the caller made from the leaves' data). Gradient lines
+    are written only for nodes on a path from the root to a leaf in ``wrt``.
     """
-    return _Writer(root, [*inputs, *captured], name).program(wrt, len(inputs))
+    return _Writer(order, [*inputs, *captured], constants, name).program(wrt, len(inputs))
 
 
 class _Writer:
     """Names every node of one graph, then writes its forward and backward lines."""
 
-    def __init__(self, root: Value, arguments: Sequence[tuple[Value, str]], name: str) -> None:
-        self.root, self.arguments = root, arguments
-        self.order = topological_order([root])
+    def __init__(self, order: Sequence[Value], arguments: Sequence[tuple[Value, str]],
+                 constants: Mapping[Value, float], name: str) -> None:
+        self.order, self.root, self.arguments, self.constants = order, order[-1], arguments, constants
         self.namer = Namer([*FLOATS])
         self.function_name = self.namer.fresh(name, "compiled")
         self.by_reference: dict[str, tuple[Op, int | None, int]] = {}
@@ -156,7 +161,7 @@ class _Writer:
 
     def term(self, node: Value) -> str:
         """A node's name, or its value as a literal for a constant."""
-        return self.names[node] if node in self.names else literal(node.data)
+        return self.names[node] if node in self.names else literal(self.constants[node])
 
     def program(self, wrt: Sequence[Value], n_inputs: int) -> Program:
         """Both functions: forward lines, backward lines, and the return of output and gradients."""
@@ -239,9 +244,9 @@ class _Writer:
         if node.op not in TEMPLATES:
             return f"{self.op_names[node.op, len(operands), i]}({', '.join([*operands, self.term(node)])})"
         exponent = node.children[1] if node.op is POW else None
-        if i == 0 and exponent is not None and exponent not in self.names and exponent.data >= 1.0:
+        if i == 0 and exponent is not None and exponent not in self.names and self.constants[exponent] >= 1.0:
             # a constant power b >= 1 (x ** 2): the rule has no special case there, so write it out
-            return f"({operands[1]} * {operands[0]} ** {literal(exponent.data - 1.0)})"
+            return f"({operands[1]} * {operands[0]} ** {literal(self.constants[exponent] - 1.0)})"
         return TEMPLATES[node.op].derivatives[i].format(*operands, out=self.term(node))
 
 

@@ -53,7 +53,8 @@ def compile(  # noqa: A001 - the name the issue asks for; builtins.compile stays
     ``check=True`` retraces on every call and raises when the graph differs (slow: for
     debugging). Ops that branch on data (relu, abs, leaky_relu) are compiled branch-free and
     stay right. Captured leaves not in ``wrt`` are constants: their current value is written
-    into the code. ``wrt`` leaves that are not inputs are read from ``.data`` at every call.
+    into the code, as a float literal. ``wrt`` leaves that are not inputs are read from ``.data``
+    at every call.
     """
     if not isinstance(example_inputs, (list, tuple)):
         raise TypeError(
@@ -67,13 +68,14 @@ def compile(  # noqa: A001 - the name the issue asks for; builtins.compile stays
     wanted = _leaves(wrt)
     for leaf in wanted:
         _check_leaf(leaf, "wrt entry")
-    known = set(inputs)
-    captured = list(dict.fromkeys(leaf for leaf in wanted if leaf not in known))
-    root = _trace(fn, arguments)
+    captured = list(dict.fromkeys(leaf for leaf in wanted if leaf not in inputs))
+    order = _trace(fn, arguments)
+    parameters = {*inputs, *captured}
+    constants = {node: _constant(node) for node in order if node.op is None and node not in parameters}
     fn_name = getattr(fn, "__name__", "")
-    program = generate(root, list(inputs.items()), [(leaf, f"p{k}") for k, leaf in enumerate(captured)], wanted,
-                       "compiled" if fn_name == "<lambda>" else fn_name)
-    shape = _graph_shape(root, list(inputs), captured) if check else None
+    program = generate(order, list(inputs.items()), [(leaf, f"p{k}") for k, leaf in enumerate(captured)],
+                       constants, wanted, "compiled" if fn_name == "<lambda>" else fn_name)
+    shape = _graph_shape(order, list(inputs), captured) if check else None
     return Compiled(fn, program, arguments, names, list(inputs), captured, wrt, shape)
 
 
@@ -239,26 +241,25 @@ def _check_reduction(reduction: str) -> None:
 # ---------------------------------------------------------------- tracing
 
 
-def _trace(fn: Callable[..., Value], arguments: Sequence[Tree]) -> Value:
-    """Run ``fn`` on Values with recording on (even inside ``no_grad``) and return its output."""
+def _trace(fn: Callable[..., Value], arguments: Sequence[Tree]) -> list[Value]:
+    """Run ``fn`` on Values with recording on (even inside ``no_grad``): its graph, root last, expanded."""
     with enable_grad():
         root = fn(*arguments)
         if not isinstance(root, Value):
             raise TypeError(
                 f"compile: {getattr(fn, '__name__', fn)!r} must return a Value, got {type(root).__name__} {root!r}"
             )
-        return _expanded(root)
+        return _expanded(topological_order([root]))
 
 
-def _expanded(root: Value) -> Value:
+def _expanded(order: list[Value]) -> list[Value]:
     """The graph again, with every op that has an ``expand`` rule rebuilt from built-in ops.
 
     nn's neuron, one ``w·x+b`` node, becomes ``b + w1*x1 + ... + wn*xn`` in the same order of
     operations, so the compiled code is plain arithmetic and its results stay bit for bit equal.
     """
-    order = topological_order([root])
     if all(node.op is None or node.op.expand is None for node in order):
-        return root
+        return order
     rebuilt: dict[Value, Value] = {}
     for node in order:
         if node.op is None:
@@ -270,17 +271,16 @@ def _expanded(root: Value) -> Value:
             raise TypeError(f"compile: the expand rule of op {node.op.name!r} returned {type(out).__name__}, not a Value")
         out.label = node.label
         rebuilt[node] = out
-    return rebuilt[root]
+    return topological_order([rebuilt[order[-1]]])
 
 
-def _graph_shape(root: Value, inputs: list[Value], captured: list[Value]) -> list[tuple]:
+def _graph_shape(order: list[Value], inputs: list[Value], captured: list[Value]) -> list[tuple]:
     """The graph as data: per node, its op and children's positions, or which input or constant it is."""
-    order = topological_order([root])
     position = {node: i for i, node in enumerate(order)}
     leaf_kind = {**{leaf: ("input", k) for k, leaf in enumerate(inputs)},
                  **{leaf: ("captured", k) for k, leaf in enumerate(captured)}}
     return [
-        leaf_kind.get(node, ("constant", repr(node.data))) if node.op is None
+        leaf_kind.get(node) or ("constant", float.__repr__(_constant(node))) if node.op is None
         else (node.op, tuple(position[child] for child in node.children))
         for node in order
     ]
@@ -327,6 +327,46 @@ def _check_leaf(leaf: Any, what: str) -> None:
     if leaf.op is not None:
         raise ValueError(f"compile: {what} must be a leaf Value, but {leaf!r} was made by {leaf.op.name!r}; "
                          f"pass a leaf (e.g. its .detach())")
+
+
+def _constant(leaf: Value) -> float:
+    """A constant leaf's number as an exact float, for the code to write with float's own repr.
+
+    A float subclass (NumPy's float64 is one) gives its stored number, so none of its methods
+    runs; other real numbers (a Fraction, an int) go through ``as_float``. Anything else in
+    ``.data`` (assigned after the Value was made) is a TypeError naming the leaf.
+    """
+    data = leaf.data
+    if isinstance(data, float):
+        return float.__float__(data)
+    try:
+        return as_float(data)
+    except TypeError:
+        raise TypeError(f"compile: the constant {_named(leaf)} holds {type(data).__name__}, not a real "
+                        f"number; give it a float .data (or pass it as an input or in wrt)") from None
+    except OverflowError as error:  # an int or Fraction beyond the largest float
+        raise OverflowError(f"compile: the constant {_named(leaf)}: {error}") from None
+
+
+def _named(leaf: Value) -> str:
+    """A Value in an error message: its label, shown safely, else its data when that is a float."""
+    if leaf.label:
+        return f"Value {_shown(leaf.label)}"
+    if isinstance(leaf.data, float):
+        return f"Value (unlabelled, data {float.__repr__(leaf.data)})"
+    return "Value (unlabelled)"
+
+
+def _shown(label: Any) -> str:
+    """A label (or an op's or function's name) as compile's messages show it: quoted, escaped, short.
+
+    ``repr`` escapes control and format characters (ANSI escapes, RTL overrides) and keeps
+    printable letters such as Hangul readable; a label is cut to 60 characters first. The one
+    place where compile formats a label, so a shared helper can replace it.
+    """
+    if not isinstance(label, str):
+        return f"<{type(label).__name__}>"
+    return repr(label) if len(label) <= 60 else repr(label[:60]) + "…"
 
 
 def _paths(tree: Tree, path: tuple[int, ...]) -> Iterator[tuple[tuple[int, ...], Any]]:
