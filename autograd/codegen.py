@@ -13,7 +13,7 @@ import keyword
 import textwrap
 import unicodedata
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from .namespaces import FLOATS
 from .ops import ABS, ADD, COS, DIV, EXP, LEAKY, LOG, MUL, NEG, POW, RELU, SIGMOID, SIN, SQRT, SUB, TANH, Op
@@ -55,39 +55,62 @@ TEMPLATES: dict[Op, Template] = {
 
 
 def identifier(text: str) -> str:
-    """``text`` as a Python identifier: invalid characters become ``_``; "" if nothing is left.
+    """``text`` as a readable Python identifier in the form Python reads it, or "" if nothing is left.
 
-    Names are NFKC-normalised first, as Python itself does, so Hangul and other letters stay.
+    Invalid characters become ``_``; a keyword gets ``_`` appended (``for_``); a name that starts
+    with a digit or a mark, or a dunder, gets ``v`` in front (``v2x``, ``v__debug__``). The result is
+    NFKC-normalised, as the parser normalises identifiers: ``"v" + "\\u0303"`` is read as ``ṽ``.
+    Hangul and other letters stay.
     """
     text = unicodedata.normalize("NFKC", text)
     name = "_".join(part for part in "".join(c if ("_" + c).isidentifier() else " " for c in text).split())
-    if name and not name.isidentifier():  # starts with a digit
+    if keyword.iskeyword(name):
+        name += "_"
+    elif name and not bindable(name):
         name = "v" + name
-    return name + "_" if keyword.iskeyword(name) else name
+    return unicodedata.normalize("NFKC", name)
+
+
+def bindable(name: str) -> bool:
+    """Whether generated code may bind ``name``: an NFKC-normal identifier, no keyword, no dunder.
+
+    Keywords include ``None``, ``True`` and ``False`` (soft keywords such as ``match`` are fine);
+    ``__debug__`` cannot be bound, and other dunders such as ``__builtins__`` mean something to Python.
+    """
+    dunder = name.startswith("__") and name.endswith("__")
+    normal = name == unicodedata.normalize("NFKC", name)
+    return name.isidentifier() and normal and not keyword.iskeyword(name) and not dunder
 
 
 class Namer:
-    """Hands out identifiers that are unique and clash with no name the generated code calls."""
+    """Hands out the names of generated code: bindable, distinct as Python reads them, none reserved.
 
-    def __init__(self, reserved: Sequence[str]) -> None:
-        self.taken = set(reserved)
+    Python compares identifiers after NFKC normalisation (``ｘ`` is ``x``), so every name is kept
+    and compared in that form: two labels that normalise alike get ``x`` and ``x_2``.
+    """
+
+    def __init__(self, reserved: Iterable[str]) -> None:
+        self.taken = {unicodedata.normalize("NFKC", name) for name in reserved}
+        self.counters: dict[str, int] = {}
 
     def fresh(self, *candidates: str) -> str:
-        """The first candidate that makes an identifier, with ``_2``, ``_3``... added if taken."""
-        base = next((name for name in map(identifier, candidates) if name), "v")
+        """The first candidate that makes an identifier (else ``v``), with ``_2``, ``_3``... if taken."""
+        base = next((name for name in map(identifier, candidates) if bindable(name)), "v")
         name, k = base, 1
-        while name in self.taken:
+        while name in self.taken:  # base is bindable, so is base_k: it ends in a digit and stays NFKC-normal
             k += 1
             name = f"{base}_{k}"
         self.taken.add(name)
         return name
 
-    def numbered(self, prefix: str, start: int) -> tuple[str, int]:
-        """The first free ``prefix<k>`` with k >= start, and k + 1 (for unlabelled nodes)."""
-        while f"{prefix}{start}" in self.taken:
-            start += 1
-        self.taken.add(f"{prefix}{start}")
-        return f"{prefix}{start}", start + 1
+    def numbered(self, prefix: str) -> str:
+        """The next free ``prefix<k>``, k counting from 1 per prefix: ``z1``, ``z2``... (unlabelled nodes)."""
+        k = self.counters.get(prefix, 1)
+        while (name := identifier(f"{prefix}{k}")) in self.taken:
+            k += 1
+        self.counters[prefix] = k + 1
+        self.taken.add(name)
+        return name
 
 
 @dataclass(frozen=True)
@@ -151,13 +174,10 @@ class _Writer:
                     self.op_names[node.op, n, i] = name = self.namer.fresh(*wanted)
                     self.by_reference[name] = (node.op, i, n)
         self.names = {leaf: self.namer.fresh(leaf.label, fallback) for leaf, fallback in arguments}
-        k = 1
         for node in self.order:
             if node.op is not None:
-                if identifier(node.label):
-                    self.names[node] = self.namer.fresh(node.label)
-                else:
-                    self.names[node], k = self.namer.numbered("z", k)
+                labelled = bindable(identifier(node.label))
+                self.names[node] = self.namer.fresh(node.label) if labelled else self.namer.numbered("z")
 
     def term(self, node: Value) -> str:
         """A node's name, or its value as a literal for a constant."""

@@ -73,8 +73,9 @@ def compile(  # noqa: A001 - the name the issue asks for; builtins.compile stays
     parameters = {*inputs, *captured}
     constants = {node: _constant(node) for node in order if node.op is None and node not in parameters}
     fn_name = getattr(fn, "__name__", "")
+    fn_name = fn_name if isinstance(fn_name, str) and fn_name != "<lambda>" else "compiled"
     program = generate(order, list(inputs.items()), [(leaf, f"p{k}") for k, leaf in enumerate(captured)],
-                       constants, wanted, "compiled" if fn_name == "<lambda>" else fn_name)
+                       constants, wanted, fn_name)
     shape = _graph_shape(order, list(inputs), captured) if check else None
     return Compiled(fn, program, arguments, names, list(inputs), captured, wrt, shape)
 
