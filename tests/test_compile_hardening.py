@@ -9,13 +9,17 @@ import keyword
 import math
 import tokenize
 import unicodedata
-from typing import Any, ClassVar
+from typing import Any, Callable, ClassVar
 
 import pytest
+from hypothesis import given, reject, settings
+from hypothesis import strategies as st
 
-from autograd import Op, Value, compile
+from autograd import Op, Value, compile, grad, ops
 from autograd.namespaces import FLOATS
 from tests.conftest import require
+from tests.op_cases import CASES
+from tests.test_compile import close, safe
 
 # ---------------------------------------------------------------- constants are exact float literals
 
@@ -174,3 +178,105 @@ def test_no_name_is_a_keyword_a_dunder_or_one_the_code_calls() -> None:
     out.backward()
     assert f(*xs) == (out.data, tuple(leaf.grad for leaf in eager_leaves))
     assert f.loop([xs]) == (out.data, tuple(leaf.grad for leaf in eager_leaves))
+
+
+# ---------------------------------------------------------------- random programs with nasty labels
+
+
+FULL_WIDTH = ["ｘ", "ｙ", "ａｂ", "Ｗ１"]
+COMBINING = ["\u0303", "v\u0303", "ṽ", "e\u0301", "é", "\u0301x", "x\u0308\u0301"]
+HANGUL = ["ㄱ", "ᄀ", "ㅏ", "ᅡ", "ㄱㅏ", "가", "각", "가중치", "ㄱ ㅏ"]
+PYTHON = ["for", "ｆｏｒ", "None", "True", "False", "match", "case", "_", "__debug__", "__builtins__",
+          "__init__", "__", "1x", "2", "²", "", " ", "x y", "a-b", "ﬁ", "fi", "ℌ", "H"]
+OWN = [*FLOATS, "compiled", "compiled_loop", "program", "program_loop", "samples", "total", "sum_g_x", "g_x",
+       "z1", "z2", "v", "v_2", "x", "x_2", "x0", "p0", "op", "nasty_op", "nasty_op_d0", "g_z1"]
+NASTY = FULL_WIDTH + COMBINING + HANGUL + PYTHON + OWN
+labels = st.sampled_from(NASTY)
+
+
+def test_the_random_programs_cover_every_op_in_the_table() -> None:
+    assert {case.op for case in CASES} == set(ops.TABLE)
+
+
+@st.composite
+def labelled_programs(draw: Any) -> tuple[Callable[..., Value], list[str], list[Value], Value, Any]:
+    """A random function of 3 labelled inputs, one labelled parameter and one constant, every node labelled.
+
+    Each step is an op of the table (kept inside its domain) or a learner-defined op with a nasty
+    name, on earlier nodes; the function's own name is nasty too. Returned with the input labels,
+    the parameter, the constant (holding a float) and the number of another type to compile it with.
+    """
+    nasty_op = Op(draw(labels), lambda x: x * x + 1.0, lambda x, out: (2.0 * x,))
+    choices = [*((safe(case), len(case.domain)) for case in CASES), (nasty_op, 1)]
+    steps = []
+    for k in range(draw(st.integers(1, 12))):
+        op, arity = draw(st.sampled_from(choices))
+        steps.append((op, [draw(st.integers(0, 4 + k)) for _ in range(arity)], draw(labels)))
+    w = Value(draw(st.floats(-2.0, 2.0, allow_nan=False)), label=draw(labels))  # a parameter, in wrt
+    number = draw(st.sampled_from([fractions.Fraction(3, 7), LoudFloat(0.375), -0.0, 2]))
+    c = Value(float.__float__(number) if isinstance(number, float) else float(number), label=draw(labels))
+
+    def program(*xs: Value) -> Value:
+        nodes = [*xs, w, c]
+        for op, picks, label in steps:
+            node = op(*(nodes[i] for i in picks))
+            node.label = label
+            nodes.append(node)
+        return nodes[-1] + nodes[0] * 0.5  # every input takes part at least once
+
+    program.__name__ = draw(labels)
+    return program, [draw(labels) for _ in range(3)], [w], c, number
+
+
+inputs3 = st.lists(st.floats(-2.0, 2.0, allow_nan=False), min_size=3, max_size=3)
+
+
+def same(a: float, b: float) -> bool:
+    """Equal as floats, NaN equal to NaN: what the compiled float code must give, against eager.
+
+    0.0 == -0.0: relu's code, ``max(z, 0.0)``, keeps the sign of a -0.0 that the op's rule drops.
+    """
+    return a == b or (math.isnan(a) and math.isnan(b))
+
+
+def eager_result(fn: Callable[..., Value], input_labels: list[str], params: list[Value],
+                 xs: list[float]) -> tuple[float, list[float]]:
+    """Output and gradients (inputs, then parameters) from the eager engine, as ``grad`` returns them.
+
+    (``backward()`` would add each to the leaf's ``.grad`` of 0.0, turning a -0.0 into 0.0.)
+    """
+    leaves = [Value(x, label) for x, label in zip(xs, input_labels)]
+    out = fn(*leaves)
+    return out.data, grad(out, [*leaves, *params])
+
+
+@settings(report_multiple_bugs=False)  # old bugs: shrinking every distinct failure took minutes
+@given(labelled_programs(), inputs3, inputs3)
+def test_random_programs_with_nasty_labels_compile_to_exactly_the_eager_result(
+    program: Any, example: list[float], xs: list[float]
+) -> None:
+    fn, input_labels, params, constant, number = program
+    leaves = [Value(x, label) for x, label in zip(example, input_labels)]
+    held, constant.data = constant.data, number  # the code must write it as the float it stands for
+    try:
+        f = compile(fn, tuple(leaves), wrt=[*leaves, *params])  # traced on other inputs
+    except (ArithmeticError, ValueError):  # fn fails on the example inputs themselves
+        reject()
+    finally:
+        constant.data = held  # the eager engine's derivative rules expect floats
+    assert_clean_names(f)
+    try:
+        want_out, want_grads = eager_result(fn, input_labels, params, xs)
+    except (ArithmeticError, ValueError) as error:  # the code raises where eager does
+        with pytest.raises(type(error)):
+            f(*xs)
+        return
+    out, grads = f(*xs)
+    assert same(out, want_out) and all(map(same, grads, want_grads)), (out, grads, want_out, want_grads)
+    total, sums = f.loop([xs])
+    assert same(total, want_out) and all(map(same, sums, want_grads))
+    if all(map(math.isfinite, [want_out, *want_grads])):
+        np = require("numpy")  # NumPy's exp, log and tanh may differ from libm's in the last bit
+        total, batch_grads = f.batch(*[np.array([x]) for x in xs])
+        assert close(total, want_out)
+        assert all(close(float(np.sum(g)), want) for g, want in zip(batch_grads, want_grads))
