@@ -115,7 +115,8 @@ class Compiled:
 
     def __call__(self, *args: Tree) -> tuple[float, Any]:
         """Output and gradients for one sample: ``args`` structured like ``example_inputs``, numbers for Values."""
-        out, grads = self._on_floats(*self._flat(args), *[leaf.data for leaf in self._captured])
+        flat = self._flat(args, self.program.name)
+        out, grads = self._on_floats(*flat, *[leaf.data for leaf in self._captured])
         return out, self._rebuild(iter(grads))
 
     def loop(self, samples: Iterable[Sequence[Tree]], reduction: Literal["sum", "mean"] = "sum") -> tuple[float, Any]:
@@ -126,7 +127,8 @@ class Compiled:
         generated code too (``program.loop_source``): it adds the gradients up as it goes.
         """
         _check_reduction(reduction)
-        flat = [self._flat(tuple(args)) for args in samples]
+        what = f"each sample of {self.program.name}.loop"
+        flat = [self._flat(tuple(args), what) for args in samples]
         if not flat:
             raise ValueError(f"compile: {self.program.name}.loop got no samples")
         total, sums = self._loop(flat, *[leaf.data for leaf in self._captured])
@@ -146,7 +148,7 @@ class Compiled:
         import numpy as np
 
         _check_reduction(reduction)
-        self._check_count(args)
+        self._check_count(args, f"{self.program.name}.batch")
         flat: list[Any] = []
         sizes = {n for template, arg, name in zip(self._arguments, args, self._argument_names)
                  if (n := _flatten_batch(template, arg, name, flat, np)) is not None}
@@ -172,9 +174,9 @@ class Compiled:
                 reduced[i] = g * scale
         return total * scale, self._rebuild(iter(reduced))
 
-    def _flat(self, args: tuple[Tree, ...]) -> list[float]:
+    def _flat(self, args: tuple[Tree, ...], what: str) -> list[float]:
         """One sample's arguments as the generated function's float parameters (checked, retraced if asked)."""
-        self._check_count(args)
+        self._check_count(args, what)
         flat: list[float] = []
         for template, arg, name in zip(self._arguments, args, self._argument_names):
             _flatten(template, arg, name, flat)
@@ -182,9 +184,15 @@ class Compiled:
             self._retrace(flat)
         return flat
 
-    def _check_count(self, args: tuple[Tree, ...]) -> None:
-        if len(args) != len(self._arguments):
-            raise TypeError(f"compile: {self.program.name} takes {len(self._arguments)} arguments, got {len(args)}")
+    def _check_count(self, args: tuple[Tree, ...], what: str) -> None:
+        """TypeError unless ``what`` (the call, in words) got one argument per example input, saying which."""
+        n = len(self._arguments)
+        if len(args) != n:
+            batch = what.endswith(".batch")
+            expected = "; ".join(_expected(name, template, batch)
+                                 for name, template in zip(self._argument_names, self._arguments))
+            arguments = "argument" if n == 1 else "arguments"
+            raise TypeError(f"compile: {what} takes {n} {arguments}, got {len(args)}: {expected}")
 
     def _run_on_arrays(self, flat: list[Any], np: types.ModuleType) -> tuple[Any, Any]:
         """Call the generated code on arrays; NumPy's invalid operations raise, naming the line."""
@@ -420,18 +428,44 @@ def _flatten_batch(template: Tree, value: Any, where: str, out: list[Any], np: t
         _flatten(template, value, where, out)
         return None
     try:
-        array = np.asarray(value, dtype=float)
+        array = np.asarray(value)
     except (TypeError, ValueError) as error:
         raise ValueError(f"compile: batch argument {where} is not an array of numbers: {error}") from None
+    if array.dtype.kind not in "biuf":  # asarray(..., dtype=float) would make None a NaN and "1" a 1.0
+        raise ValueError(f"compile: batch argument {where} is not an array of numbers (dtype {array.dtype})")
+    array = array.astype(float, copy=False)
     if array.shape == shape:
         out.extend(array.reshape(-1).tolist())
         return None
-    if array.shape[1:] != shape:
-        raise ValueError(f"compile: batch argument {where} has shape {array.shape}; expected {shape} "
-                         f"(shared by every sample) or (n, {', '.join(map(str, shape))}) (one per sample)")
+    if array.shape[1:] != shape or not len(array):
+        raise ValueError(f"compile: batch argument {where} has shape {array.shape}; expected "
+                         f"{_expected_shapes(shape)}")
     if array.size:
         out.extend(np.ascontiguousarray(array.reshape(len(array), -1).T))
     return len(array)
+
+
+def _expected(name: str, template: Tree, batch: bool) -> str:
+    """What argument ``name`` should be, in words: for a batch its array shapes, else its structure."""
+    shape = _rectangular_shape(template)
+    if batch and shape is not None:
+        return f"{name} of shape {_expected_shapes(shape)}"
+    if not isinstance(template, (list, tuple)):
+        return f"{name} a number"
+    if shape is None:
+        return f"{name} structured as in example_inputs"
+    return f"{name} of shape {_shape_text(shape)}"
+
+
+def _expected_shapes(shape: tuple[int, ...]) -> str:
+    """The two shapes a batch argument may have, for messages."""
+    return (f"{_shape_text(shape)} (shared by every sample) "
+            f"or {_shape_text(('n', *shape))} with n >= 1 (one entry per sample)")
+
+
+def _shape_text(shape: tuple[int | str, ...]) -> str:
+    """A shape as NumPy prints it, with ``n`` for the number of samples: ``(n, 2)``, ``(n,)``, ``()``."""
+    return "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
 
 
 def _rectangular_shape(tree: Tree) -> tuple[int, ...] | None:

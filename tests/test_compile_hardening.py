@@ -280,3 +280,46 @@ def test_random_programs_with_nasty_labels_compile_to_exactly_the_eager_result(
         total, batch_grads = f.batch(*[np.array([x]) for x in xs])
         assert close(total, want_out)
         assert all(close(float(np.sum(g)), want) for g, want in zip(batch_grads, want_grads))
+
+
+# ---------------------------------------------------------------- batches and argument counts
+
+
+def test_an_empty_batch_names_the_argument_and_the_shapes_it_takes() -> None:
+    np = require("numpy")
+    f = compile(lambda x: x * 2.0, [1.0])
+    with pytest.raises(ValueError, match=r"batch argument x has shape \(0,\); expected \(\) \(shared by "
+                                         r"every sample\) or \(n,\) with n >= 1 \(one entry per sample\)"):
+        f.batch(np.array([]))
+    g = compile(lambda x, w: x[0] * w, ([1.0, 2.0], 3.0))
+    with pytest.raises(ValueError, match=r"batch argument x has shape \(0, 2\); expected \(2,\) .*\(n, 2\)"):
+        g.batch(np.zeros((0, 2)), 1.0)
+    with pytest.raises(ValueError, match=r"batch argument x has shape \(3, 1\); expected \(2,\)"):
+        g.batch(np.zeros((3, 1)), 1.0)
+    with pytest.raises(ValueError, match=r"batch argument w has shape \(3, 1\); expected \(\) .* or \(n,\)"):
+        g.batch(np.zeros((3, 2)), np.zeros((3, 1)))
+
+
+def test_a_batch_of_no_numbers_is_refused_not_made_nan() -> None:
+    np = require("numpy")
+    f = compile(lambda x: x * 2.0, [1.0])
+    for bad in (None, [1.0, None], np.array(["1", "2"]), [1 + 2j]):
+        with pytest.raises(ValueError, match=r"batch argument x is not an array of numbers \(dtype"):
+            f.batch(bad)
+    assert f.batch([True, 2])[0] == 6.0  # booleans and integers are numbers
+
+
+def test_a_wrong_number_of_arguments_names_each_argument_and_its_shape() -> None:
+    require("numpy")
+    f = compile(lambda x, w: x[0] * w, ([1.0, 2.0], 3.0))
+    with pytest.raises(TypeError, match=r"compiled\.batch takes 2 arguments, got 1: x of shape \(2,\) "
+                                        r"\(shared by every sample\) or \(n, 2\) with n >= 1 .*; "
+                                        r"w of shape \(\) .* or \(n,\)"):
+        f.batch([1.0, 2.0])
+    with pytest.raises(TypeError, match=r"compiled takes 2 arguments, got 3: x of shape \(2,\); w a number"):
+        f([1.0, 2.0], 3.0, 4.0)
+    with pytest.raises(TypeError, match=r"each sample of compiled\.loop takes 2 arguments, got 1"):
+        f.loop([([1.0, 2.0], 3.0), ([1.0, 2.0],)])
+    g = compile(lambda x: x[0] * x[1][0], ([1.0, [2.0]],))
+    with pytest.raises(TypeError, match=r"compiled\.batch takes 1 argument, got 0: x structured as in"):
+        g.batch()
