@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import fractions
+import importlib
 import io
 import keyword
 import math
@@ -15,6 +16,7 @@ import pytest
 from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
+import nn
 from autograd import Op, Value, compile, grad, ops
 from autograd.namespaces import FLOATS
 from tests.conftest import require
@@ -323,3 +325,41 @@ def test_a_wrong_number_of_arguments_names_each_argument_and_its_shape() -> None
     g = compile(lambda x: x[0] * x[1][0], ([1.0, [2.0]],))
     with pytest.raises(TypeError, match=r"compiled\.batch takes 1 argument, got 0: x structured as in"):
         g.batch()
+
+
+# ---------------------------------------------------------------- bounded work for large graphs
+
+
+def chain(n: int) -> Callable[[Value], Value]:
+    """x times 2, n times: a graph of 2n + 1 nodes (each step adds a constant and a product)."""
+    def fn(x: Value) -> Value:
+        for _ in range(n):
+            x = x * 2.0
+        return x
+    return fn
+
+
+def test_a_graph_over_max_nodes_is_refused_before_code_is_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    compile_module = importlib.import_module("autograd.compile")  # autograd.compile is also the function
+
+    def no_codegen(*args: Any) -> None:
+        raise AssertionError("code generation ran")
+
+    monkeypatch.setattr(compile_module, "generate", no_codegen)
+    advice = r"one sample.*one layer, rather than a whole batch traced into one graph; or pass a larger"
+    with pytest.raises(ValueError, match=r"traced graph has 21 nodes, more than max_nodes=20\. .*" + advice):
+        compile(chain(10), [1.0], max_nodes=20)
+
+
+def test_max_nodes_admits_a_graph_of_exactly_that_size_and_counts_fused_neurons_as_written_out() -> None:
+    assert compile(chain(10), [1.0], max_nodes=21)(1.0) == (1024.0, (1024.0,))
+    neuron = nn.Neuron(3, activation="tanh", seed=0)  # one w·x+b node, written out as 3 products and 3 sums
+    with pytest.raises(ValueError, match="has 14 nodes"):  # 7 leaves, 6 of arithmetic, the tanh
+        compile(lambda x: neuron(x), ([1.0, 2.0, 3.0],), wrt=neuron.parameters(), max_nodes=13)
+    compile(lambda x: neuron(x), ([1.0, 2.0, 3.0],), wrt=neuron.parameters(), max_nodes=14)
+
+
+@pytest.mark.parametrize("bad", [0, -5, 2.5, True, "100"])
+def test_max_nodes_must_be_a_positive_whole_number(bad: Any) -> None:
+    with pytest.raises(ValueError, match="max_nodes must be a whole number >= 1"):
+        compile(chain(1), [1.0], max_nodes=bad)
