@@ -216,8 +216,9 @@ class Compiled:
                 return self._on_arrays(*flat, *[leaf.data for leaf in self._captured])
         except FloatingPointError as error:
             raise ValueError(
-                f"compile: NumPy batch of {self.program.name}: {error} at `{self._failing_line(error)}`: some "
-                f"sample is outside an op's domain (log or sqrt of a negative number, division by zero, "
+                f"compile: NumPy batch of {self.program.name}: {error} at "
+                f"{_shown(self._failing_line(error))}: "
+                f"some sample is outside an op's domain (log or sqrt of a negative number, division by zero, "
                 f"inf * 0, ...). Call the compiled function on single samples to find it."
             ) from None
 
@@ -249,7 +250,7 @@ def _describe(shape: list[tuple], k: int) -> str:
         return f"missing ({len(shape)} nodes)"
     kind, detail = shape[k]
     if isinstance(kind, Op):
-        return f"op {kind.name!r} of nodes {list(detail)}"
+        return f"op {_shown(kind.name)} of nodes {list(detail)}"
     return f"{kind} {detail}"
 
 
@@ -269,9 +270,8 @@ def _trace(fn: Callable[..., Value], arguments: Sequence[Tree], max_nodes: int |
     with enable_grad():
         root = fn(*arguments)
         if not isinstance(root, Value):
-            raise TypeError(
-                f"compile: {getattr(fn, '__name__', fn)!r} must return a Value, got {type(root).__name__} {root!r}"
-            )
+            raise TypeError(f"compile: {_shown(getattr(fn, '__name__', '?'))} must return a Value, "
+                            f"got {type(root).__name__}")
         order = _expanded(topological_order([root]))
         if max_nodes is not None and len(order) > max_nodes:
             raise ValueError(
@@ -299,7 +299,8 @@ def _expanded(order: list[Value]) -> list[Value]:
         children = [rebuilt[child] for child in node.children]
         out = node.op.expand(*children) if node.op.expand is not None else apply(node.op, *children)
         if not isinstance(out, Value):
-            raise TypeError(f"compile: the expand rule of op {node.op.name!r} returned {type(out).__name__}, not a Value")
+            raise TypeError(f"compile: the expand rule of op {_shown(node.op.name)} returned "
+                            f"{type(out).__name__}, not a Value")
         out.label = node.label
         rebuilt[node] = out
     return topological_order([rebuilt[order[-1]]])
@@ -346,7 +347,7 @@ def _input_leaves(arguments: tuple[Tree, ...], names: list[str]) -> dict[Value, 
         for path, leaf in _paths(tree, ()):
             _check_leaf(leaf, f"example input {_where(name, path)}")
             if leaf in inputs:
-                raise ValueError(f"compile: the Value {leaf!r} appears twice in example_inputs, "
+                raise ValueError(f"compile: the {_named(leaf)} appears twice in example_inputs, "
                                  f"the second time at {_where(name, path)}: pass distinct leaves")
             inputs[leaf] = _default_name(name, path)
     return inputs
@@ -354,10 +355,10 @@ def _input_leaves(arguments: tuple[Tree, ...], names: list[str]) -> dict[Value, 
 
 def _check_leaf(leaf: Any, what: str) -> None:
     if not isinstance(leaf, Value):
-        raise TypeError(f"compile: {what} must be a Value, got {type(leaf).__name__} {leaf!r}")
+        raise TypeError(f"compile: {what} must be a Value, got {type(leaf).__name__}")
     if leaf.op is not None:
-        raise ValueError(f"compile: {what} must be a leaf Value, but {leaf!r} was made by {leaf.op.name!r}; "
-                         f"pass a leaf (e.g. its .detach())")
+        raise ValueError(f"compile: {what} must be a leaf Value, but {_named(leaf)} was made by "
+                         f"{_shown(leaf.op.name)}; pass a leaf (e.g. its .detach())")
 
 
 def _constant(leaf: Value) -> float:

@@ -363,3 +363,42 @@ def test_max_nodes_admits_a_graph_of_exactly_that_size_and_counts_fused_neurons_
 def test_max_nodes_must_be_a_positive_whole_number(bad: Any) -> None:
     with pytest.raises(ValueError, match="max_nodes must be a whole number >= 1"):
         compile(chain(1), [1.0], max_nodes=bad)
+
+
+# ---------------------------------------------------------------- labels in messages: escaped and short
+
+
+HOSTILE = ["\x1b[2J\x1b[31mred", "\u202eevil", "line\nbreak\r\x00", "x" * 1_000_000]
+
+
+@pytest.mark.parametrize("label", HOSTILE, ids=["ansi", "rtl", "controls", "1MB"])
+def test_labels_in_error_messages_are_escaped_and_cut(label: str) -> None:
+    def assert_shown(error: pytest.ExceptionInfo[BaseException]) -> None:
+        message = str(error.value)
+        assert len(message) < 1000
+        assert not any(c in message for c in "\x1b\u202e\n\r\x00")
+
+    leaf = Value(1.0, label=label)
+    with pytest.raises(ValueError, match="appears twice") as error:
+        compile(lambda a, b: a * b, (leaf, leaf))
+    assert_shown(error)
+    made = leaf * 2.0
+    made.label = label
+    with pytest.raises(ValueError, match="must be a leaf Value") as error:
+        compile(lambda x: x * x, [made])
+    assert_shown(error)
+    h = leaf * 3.0
+    leaf.data = "abc"
+    with pytest.raises(TypeError, match="holds str") as error:
+        compile(lambda x: x * h, [1.0])
+    assert_shown(error)
+    if label.startswith("x"):  # a label that makes a name: the failing line of a batch shows it, cut
+        np = require("numpy")
+        f = compile(lambda x: x.log(), (Value(1.0, label=label),))
+        with pytest.raises(ValueError, match=r"log\(x{50}") as error:
+            f.batch(np.array([1.0, -1.0]))
+        assert_shown(error)
+    bad_op = Op(label, lambda x: x, lambda x, out: (1.0,), expand=lambda x: 1.0)
+    with pytest.raises(TypeError, match="expand rule of op") as error:
+        compile(lambda x: bad_op(x), [1.0])
+    assert_shown(error)
