@@ -13,9 +13,8 @@ import keyword
 import textwrap
 import unicodedata
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterable, Mapping, Sequence
 
-from .backward import topological_order
 from .namespaces import FLOATS
 from .ops import ABS, ADD, COS, DIV, EXP, LEAKY, LOG, MUL, NEG, POW, RELU, SIGMOID, SIN, SQRT, SUB, TANH, Op
 from .value import Value
@@ -56,39 +55,62 @@ TEMPLATES: dict[Op, Template] = {
 
 
 def identifier(text: str) -> str:
-    """``text`` as a Python identifier: invalid characters become ``_``; "" if nothing is left.
+    """``text`` as a readable Python identifier in the form Python reads it, or "" if nothing is left.
 
-    Names are NFKC-normalised first, as Python itself does, so Hangul and other letters stay.
+    Invalid characters become ``_``; a keyword gets ``_`` appended (``for_``); a name that starts
+    with a digit or a mark, or a dunder, gets ``v`` in front (``v2x``, ``v__debug__``). The result is
+    NFKC-normalised, as the parser normalises identifiers: ``"v" + "\\u0303"`` is read as ``ṽ``.
+    Hangul and other letters stay.
     """
     text = unicodedata.normalize("NFKC", text)
     name = "_".join(part for part in "".join(c if ("_" + c).isidentifier() else " " for c in text).split())
-    if name and not name.isidentifier():  # starts with a digit
+    if keyword.iskeyword(name):
+        name += "_"
+    elif name and not bindable(name):
         name = "v" + name
-    return name + "_" if keyword.iskeyword(name) else name
+    return unicodedata.normalize("NFKC", name)
+
+
+def bindable(name: str) -> bool:
+    """Whether generated code may bind ``name``: an NFKC-normal identifier, no keyword, no dunder.
+
+    Keywords include ``None``, ``True`` and ``False`` (soft keywords such as ``match`` are fine);
+    ``__debug__`` cannot be bound, and other dunders such as ``__builtins__`` mean something to Python.
+    """
+    dunder = name.startswith("__") and name.endswith("__")
+    normal = name == unicodedata.normalize("NFKC", name)
+    return name.isidentifier() and normal and not keyword.iskeyword(name) and not dunder
 
 
 class Namer:
-    """Hands out identifiers that are unique and clash with no name the generated code calls."""
+    """Hands out the names of generated code: bindable, distinct as Python reads them, none reserved.
 
-    def __init__(self, reserved: Sequence[str]) -> None:
-        self.taken = set(reserved)
+    Python compares identifiers after NFKC normalisation (``ｘ`` is ``x``), so every name is kept
+    and compared in that form: two labels that normalise alike get ``x`` and ``x_2``.
+    """
+
+    def __init__(self, reserved: Iterable[str]) -> None:
+        self.taken = {unicodedata.normalize("NFKC", name) for name in reserved}
+        self.counters: dict[str, int] = {}
 
     def fresh(self, *candidates: str) -> str:
-        """The first candidate that makes an identifier, with ``_2``, ``_3``... added if taken."""
-        base = next((name for name in map(identifier, candidates) if name), "v")
+        """The first candidate that makes an identifier (else ``v``), with ``_2``, ``_3``... if taken."""
+        base = next((name for name in map(identifier, candidates) if bindable(name)), "v")
         name, k = base, 1
-        while name in self.taken:
+        while name in self.taken:  # base is bindable, so is base_k: it ends in a digit and stays NFKC-normal
             k += 1
             name = f"{base}_{k}"
         self.taken.add(name)
         return name
 
-    def numbered(self, prefix: str, start: int) -> tuple[str, int]:
-        """The first free ``prefix<k>`` with k >= start, and k + 1 (for unlabelled nodes)."""
-        while f"{prefix}{start}" in self.taken:
-            start += 1
-        self.taken.add(f"{prefix}{start}")
-        return f"{prefix}{start}", start + 1
+    def numbered(self, prefix: str) -> str:
+        """The next free ``prefix<k>``, k counting from 1 per prefix: ``z1``, ``z2``... (unlabelled nodes)."""
+        k = self.counters.get(prefix, 1)
+        while (name := identifier(f"{prefix}{k}")) in self.taken:
+            k += 1
+        self.counters[prefix] = k + 1
+        self.taken.add(name)
+        return name
 
 
 @dataclass(frozen=True)
@@ -110,29 +132,35 @@ class Program:
 
 
 def literal(x: float) -> str:
-    """A float as Python source; negatives in parentheses so that ``power((-2.0), x)`` parses right."""
-    text = repr(x)  # inf and nan are names bound in both namespaces
+    """A float as Python source; negatives in parentheses so that ``power((-2.0), x)`` parses right.
+
+    Written by ``float.__repr__`` (TypeError for anything but a float), never by the repr of a
+    subclass or another number type, which could be any text: ``np.float64(0.5)``, or code.
+    """
+    text = float.__repr__(x)  # inf and nan are names bound in both namespaces
     return f"({text})" if text.startswith("-") else text
 
 
-def generate(root: Value, inputs: Sequence[tuple[Value, str]], captured: Sequence[tuple[Value, str]],
+def generate(order: Sequence[Value], inputs: Sequence[tuple[Value, str]],
+             captured: Sequence[tuple[Value, str]], constants: Mapping[Value, float],
              wrt: Sequence[Value], name: str) -> Program:
     """Python source for ``def name(*inputs, *captured): return root, gradients of root w.r.t. wrt``.
 
-    ``inputs`` (per sample) and ``captured`` (shared) are the leaves that become parameters, each
-    with a fallback name for when its label makes no identifier. Every other leaf is a constant
-    and is written as a literal. Gradient lines are written only for nodes on a path from
-    ``root`` to a leaf in ``wrt``.
+    ``order`` is the graph in topological order, its root last. ``inputs`` (per sample) and
+    ``captured`` (shared) are the leaves that become parameters, each with a fallback name for
+    when its label makes no identifier. Every other leaf is a constant, written as the literal of
+    its number in ``constants`` (floats the caller made from the leaves' data). Gradient lines
+    are written only for nodes on a path from the root to a leaf in ``wrt``.
     """
-    return _Writer(root, [*inputs, *captured], name).program(wrt, len(inputs))
+    return _Writer(order, [*inputs, *captured], constants, name).program(wrt, len(inputs))
 
 
 class _Writer:
     """Names every node of one graph, then writes its forward and backward lines."""
 
-    def __init__(self, root: Value, arguments: Sequence[tuple[Value, str]], name: str) -> None:
-        self.root, self.arguments = root, arguments
-        self.order = topological_order([root])
+    def __init__(self, order: Sequence[Value], arguments: Sequence[tuple[Value, str]],
+                 constants: Mapping[Value, float], name: str) -> None:
+        self.order, self.root, self.arguments, self.constants = order, order[-1], arguments, constants
         self.namer = Namer([*FLOATS])
         self.function_name = self.namer.fresh(name, "compiled")
         self.by_reference: dict[str, tuple[Op, int | None, int]] = {}
@@ -146,17 +174,14 @@ class _Writer:
                     self.op_names[node.op, n, i] = name = self.namer.fresh(*wanted)
                     self.by_reference[name] = (node.op, i, n)
         self.names = {leaf: self.namer.fresh(leaf.label, fallback) for leaf, fallback in arguments}
-        k = 1
         for node in self.order:
             if node.op is not None:
-                if identifier(node.label):
-                    self.names[node] = self.namer.fresh(node.label)
-                else:
-                    self.names[node], k = self.namer.numbered("z", k)
+                labelled = bindable(identifier(node.label))
+                self.names[node] = self.namer.fresh(node.label) if labelled else self.namer.numbered("z")
 
     def term(self, node: Value) -> str:
         """A node's name, or its value as a literal for a constant."""
-        return self.names[node] if node in self.names else literal(node.data)
+        return self.names[node] if node in self.names else literal(self.constants[node])
 
     def program(self, wrt: Sequence[Value], n_inputs: int) -> Program:
         """Both functions: forward lines, backward lines, and the return of output and gradients."""
@@ -239,9 +264,9 @@ class _Writer:
         if node.op not in TEMPLATES:
             return f"{self.op_names[node.op, len(operands), i]}({', '.join([*operands, self.term(node)])})"
         exponent = node.children[1] if node.op is POW else None
-        if i == 0 and exponent is not None and exponent not in self.names and exponent.data >= 1.0:
+        if i == 0 and exponent is not None and exponent not in self.names and self.constants[exponent] >= 1.0:
             # a constant power b >= 1 (x ** 2): the rule has no special case there, so write it out
-            return f"({operands[1]} * {operands[0]} ** {literal(exponent.data - 1.0)})"
+            return f"({operands[1]} * {operands[0]} ** {literal(self.constants[exponent] - 1.0)})"
         return TEMPLATES[node.op].derivatives[i].format(*operands, out=self.term(node))
 
 

@@ -33,6 +33,8 @@ from .value import Value, apply, as_float
 
 Tree = Any  # a leaf, or a list or tuple of trees
 _programs = count(1)
+MAX_NODES = 100_000
+"""compile's default ``max_nodes``: the largest traced graph it writes code for."""
 
 
 def compile(  # noqa: A001 - the name the issue asks for; builtins.compile stays reachable as such
@@ -40,6 +42,7 @@ def compile(  # noqa: A001 - the name the issue asks for; builtins.compile stays
     example_inputs: Sequence[Tree],
     wrt: Value | Sequence[Tree] | None = None,
     check: bool = False,
+    max_nodes: int = MAX_NODES,
 ) -> Compiled:
     """Trace ``fn(*example_inputs)`` once and return a ``Compiled`` function of new float inputs.
 
@@ -53,13 +56,23 @@ def compile(  # noqa: A001 - the name the issue asks for; builtins.compile stays
     ``check=True`` retraces on every call and raises when the graph differs (slow: for
     debugging). Ops that branch on data (relu, abs, leaky_relu) are compiled branch-free and
     stay right. Captured leaves not in ``wrt`` are constants: their current value is written
-    into the code. ``wrt`` leaves that are not inputs are read from ``.data`` at every call.
+    into the code, as a float literal. ``wrt`` leaves that are not inputs are read from ``.data``
+    at every call.
+
+    ``max_nodes`` bounds the work: a traced graph with more nodes (leaves included, nn's fused
+    neurons counted as the arithmetic they are written out as) is refused before any code is
+    written. The default, 100,000, admits the demo MLP's per-sample step (MLP(2, [16, 16, 1]) with
+    a hinge loss: about 1,000 nodes, 2,000 lines) a hundred times over; compiling 100,000 nodes
+    (that step traced over 100 samples at once) took 3 s (5 s on a busy machine) and 0.8 GB here,
+    growing in proportion.
     """
     if not isinstance(example_inputs, (list, tuple)):
         raise TypeError(
             f"compile: example_inputs must be a tuple of fn's arguments, e.g. (x,) for one argument; "
             f"got {type(example_inputs).__name__}"
         )
+    if type(max_nodes) is not int or max_nodes < 1:
+        raise ValueError(f"compile: max_nodes must be a whole number >= 1, got {max_nodes!r}")
     names = _argument_names(fn, len(example_inputs))
     arguments = tuple(_as_values(tree, name, ()) for tree, name in zip(example_inputs, names))
     inputs = _input_leaves(arguments, names)
@@ -67,13 +80,15 @@ def compile(  # noqa: A001 - the name the issue asks for; builtins.compile stays
     wanted = _leaves(wrt)
     for leaf in wanted:
         _check_leaf(leaf, "wrt entry")
-    known = set(inputs)
-    captured = list(dict.fromkeys(leaf for leaf in wanted if leaf not in known))
-    root = _trace(fn, arguments)
+    captured = list(dict.fromkeys(leaf for leaf in wanted if leaf not in inputs))
+    order = _trace(fn, arguments, max_nodes)
+    parameters = {*inputs, *captured}
+    constants = {node: _constant(node) for node in order if node.op is None and node not in parameters}
     fn_name = getattr(fn, "__name__", "")
-    program = generate(root, list(inputs.items()), [(leaf, f"p{k}") for k, leaf in enumerate(captured)], wanted,
-                       "compiled" if fn_name == "<lambda>" else fn_name)
-    shape = _graph_shape(root, list(inputs), captured) if check else None
+    fn_name = fn_name if isinstance(fn_name, str) and fn_name != "<lambda>" else "compiled"
+    program = generate(order, list(inputs.items()), [(leaf, f"p{k}") for k, leaf in enumerate(captured)],
+                       constants, wanted, fn_name)
+    shape = _graph_shape(order, list(inputs), captured) if check else None
     return Compiled(fn, program, arguments, names, list(inputs), captured, wrt, shape)
 
 
@@ -112,7 +127,8 @@ class Compiled:
 
     def __call__(self, *args: Tree) -> tuple[float, Any]:
         """Output and gradients for one sample: ``args`` structured like ``example_inputs``, numbers for Values."""
-        out, grads = self._on_floats(*self._flat(args), *[leaf.data for leaf in self._captured])
+        flat = self._flat(args, self.program.name)
+        out, grads = self._on_floats(*flat, *[leaf.data for leaf in self._captured])
         return out, self._rebuild(iter(grads))
 
     def loop(self, samples: Iterable[Sequence[Tree]], reduction: Literal["sum", "mean"] = "sum") -> tuple[float, Any]:
@@ -123,7 +139,8 @@ class Compiled:
         generated code too (``program.loop_source``): it adds the gradients up as it goes.
         """
         _check_reduction(reduction)
-        flat = [self._flat(tuple(args)) for args in samples]
+        what = f"each sample of {self.program.name}.loop"
+        flat = [self._flat(tuple(args), what) for args in samples]
         if not flat:
             raise ValueError(f"compile: {self.program.name}.loop got no samples")
         total, sums = self._loop(flat, *[leaf.data for leaf in self._captured])
@@ -143,7 +160,7 @@ class Compiled:
         import numpy as np
 
         _check_reduction(reduction)
-        self._check_count(args)
+        self._check_count(args, f"{self.program.name}.batch")
         flat: list[Any] = []
         sizes = {n for template, arg, name in zip(self._arguments, args, self._argument_names)
                  if (n := _flatten_batch(template, arg, name, flat, np)) is not None}
@@ -169,9 +186,9 @@ class Compiled:
                 reduced[i] = g * scale
         return total * scale, self._rebuild(iter(reduced))
 
-    def _flat(self, args: tuple[Tree, ...]) -> list[float]:
+    def _flat(self, args: tuple[Tree, ...], what: str) -> list[float]:
         """One sample's arguments as the generated function's float parameters (checked, retraced if asked)."""
-        self._check_count(args)
+        self._check_count(args, what)
         flat: list[float] = []
         for template, arg, name in zip(self._arguments, args, self._argument_names):
             _flatten(template, arg, name, flat)
@@ -179,9 +196,15 @@ class Compiled:
             self._retrace(flat)
         return flat
 
-    def _check_count(self, args: tuple[Tree, ...]) -> None:
-        if len(args) != len(self._arguments):
-            raise TypeError(f"compile: {self.program.name} takes {len(self._arguments)} arguments, got {len(args)}")
+    def _check_count(self, args: tuple[Tree, ...], what: str) -> None:
+        """TypeError unless ``what`` (the call, in words) got one argument per example input, saying which."""
+        n = len(self._arguments)
+        if len(args) != n:
+            batch = what.endswith(".batch")
+            expected = "; ".join(_expected(name, template, batch)
+                                 for name, template in zip(self._argument_names, self._arguments))
+            arguments = "argument" if n == 1 else "arguments"
+            raise TypeError(f"compile: {what} takes {n} {arguments}, got {len(args)}: {expected}")
 
     def _run_on_arrays(self, flat: list[Any], np: types.ModuleType) -> tuple[Any, Any]:
         """Call the generated code on arrays; NumPy's invalid operations raise, naming the line."""
@@ -194,8 +217,9 @@ class Compiled:
                 return self._on_arrays(*flat, *[leaf.data for leaf in self._captured])
         except FloatingPointError as error:
             raise ValueError(
-                f"compile: NumPy batch of {self.program.name}: {error} at `{self._failing_line(error)}`: some "
-                f"sample is outside an op's domain (log or sqrt of a negative number, division by zero, "
+                f"compile: NumPy batch of {self.program.name}: {error} at "
+                f"{_shown(self._failing_line(error))}: "
+                f"some sample is outside an op's domain (log or sqrt of a negative number, division by zero, "
                 f"inf * 0, ...). Call the compiled function on single samples to find it."
             ) from None
 
@@ -227,7 +251,7 @@ def _describe(shape: list[tuple], k: int) -> str:
         return f"missing ({len(shape)} nodes)"
     kind, detail = shape[k]
     if isinstance(kind, Op):
-        return f"op {kind.name!r} of nodes {list(detail)}"
+        return f"op {_shown(kind.name)} of nodes {list(detail)}"
     return f"{kind} {detail}"
 
 
@@ -239,26 +263,35 @@ def _check_reduction(reduction: str) -> None:
 # ---------------------------------------------------------------- tracing
 
 
-def _trace(fn: Callable[..., Value], arguments: Sequence[Tree]) -> Value:
-    """Run ``fn`` on Values with recording on (even inside ``no_grad``) and return its output."""
+def _trace(fn: Callable[..., Value], arguments: Sequence[Tree], max_nodes: int | None = None) -> list[Value]:
+    """Run ``fn`` on Values with recording on (even inside ``no_grad``): its graph, root last, expanded.
+
+    With ``max_nodes``, a graph of more nodes is refused right after tracing, before code is written.
+    """
     with enable_grad():
         root = fn(*arguments)
         if not isinstance(root, Value):
-            raise TypeError(
-                f"compile: {getattr(fn, '__name__', fn)!r} must return a Value, got {type(root).__name__} {root!r}"
+            raise TypeError(f"compile: {_shown(getattr(fn, '__name__', '?'))} must return a Value, "
+                            f"got {type(root).__name__}")
+        order = _expanded(topological_order([root]))
+        if max_nodes is not None and len(order) > max_nodes:
+            raise ValueError(
+                f"compile: the traced graph has {len(order):,} nodes, more than max_nodes={max_nodes:,}. "
+                f"Code for so many lines takes long to write and much memory to compile. Compile the step "
+                f"of one sample (then use .loop or .batch over samples) or one layer, rather than a whole "
+                f"batch traced into one graph; or pass a larger max_nodes."
             )
-        return _expanded(root)
+        return order
 
 
-def _expanded(root: Value) -> Value:
+def _expanded(order: list[Value]) -> list[Value]:
     """The graph again, with every op that has an ``expand`` rule rebuilt from built-in ops.
 
     nn's neuron, one ``w·x+b`` node, becomes ``b + w1*x1 + ... + wn*xn`` in the same order of
     operations, so the compiled code is plain arithmetic and its results stay bit for bit equal.
     """
-    order = topological_order([root])
     if all(node.op is None or node.op.expand is None for node in order):
-        return root
+        return order
     rebuilt: dict[Value, Value] = {}
     for node in order:
         if node.op is None:
@@ -267,20 +300,20 @@ def _expanded(root: Value) -> Value:
         children = [rebuilt[child] for child in node.children]
         out = node.op.expand(*children) if node.op.expand is not None else apply(node.op, *children)
         if not isinstance(out, Value):
-            raise TypeError(f"compile: the expand rule of op {node.op.name!r} returned {type(out).__name__}, not a Value")
+            raise TypeError(f"compile: the expand rule of op {_shown(node.op.name)} returned "
+                            f"{type(out).__name__}, not a Value")
         out.label = node.label
         rebuilt[node] = out
-    return rebuilt[root]
+    return topological_order([rebuilt[order[-1]]])
 
 
-def _graph_shape(root: Value, inputs: list[Value], captured: list[Value]) -> list[tuple]:
+def _graph_shape(order: list[Value], inputs: list[Value], captured: list[Value]) -> list[tuple]:
     """The graph as data: per node, its op and children's positions, or which input or constant it is."""
-    order = topological_order([root])
     position = {node: i for i, node in enumerate(order)}
     leaf_kind = {**{leaf: ("input", k) for k, leaf in enumerate(inputs)},
                  **{leaf: ("captured", k) for k, leaf in enumerate(captured)}}
     return [
-        leaf_kind.get(node, ("constant", repr(node.data))) if node.op is None
+        leaf_kind.get(node) or ("constant", float.__repr__(_constant(node))) if node.op is None
         else (node.op, tuple(position[child] for child in node.children))
         for node in order
     ]
@@ -315,7 +348,7 @@ def _input_leaves(arguments: tuple[Tree, ...], names: list[str]) -> dict[Value, 
         for path, leaf in _paths(tree, ()):
             _check_leaf(leaf, f"example input {_where(name, path)}")
             if leaf in inputs:
-                raise ValueError(f"compile: the Value {leaf!r} appears twice in example_inputs, "
+                raise ValueError(f"compile: the {_named(leaf)} appears twice in example_inputs, "
                                  f"the second time at {_where(name, path)}: pass distinct leaves")
             inputs[leaf] = _default_name(name, path)
     return inputs
@@ -323,10 +356,50 @@ def _input_leaves(arguments: tuple[Tree, ...], names: list[str]) -> dict[Value, 
 
 def _check_leaf(leaf: Any, what: str) -> None:
     if not isinstance(leaf, Value):
-        raise TypeError(f"compile: {what} must be a Value, got {type(leaf).__name__} {leaf!r}")
+        raise TypeError(f"compile: {what} must be a Value, got {type(leaf).__name__}")
     if leaf.op is not None:
-        raise ValueError(f"compile: {what} must be a leaf Value, but {leaf!r} was made by {leaf.op.name!r}; "
-                         f"pass a leaf (e.g. its .detach())")
+        raise ValueError(f"compile: {what} must be a leaf Value, but {_named(leaf)} was made by "
+                         f"{_shown(leaf.op.name)}; pass a leaf (e.g. its .detach())")
+
+
+def _constant(leaf: Value) -> float:
+    """A constant leaf's number as an exact float, for the code to write with float's own repr.
+
+    A float subclass (NumPy's float64 is one) gives its stored number, so none of its methods
+    runs; other real numbers (a Fraction, an int) go through ``as_float``. Anything else in
+    ``.data`` (assigned after the Value was made) is a TypeError naming the leaf.
+    """
+    data = leaf.data
+    if isinstance(data, float):
+        return float.__float__(data)
+    try:
+        return as_float(data)
+    except TypeError:
+        raise TypeError(f"compile: the constant {_named(leaf)} holds {type(data).__name__}, not a real "
+                        f"number; give it a float .data (or pass it as an input or in wrt)") from None
+    except OverflowError as error:  # an int or Fraction beyond the largest float
+        raise OverflowError(f"compile: the constant {_named(leaf)}: {error}") from None
+
+
+def _named(leaf: Value) -> str:
+    """A Value in an error message: its label, shown safely, else its data when that is a float."""
+    if leaf.label:
+        return f"Value {_shown(leaf.label)}"
+    if isinstance(leaf.data, float):
+        return f"Value (unlabelled, data {float.__repr__(leaf.data)})"
+    return "Value (unlabelled)"
+
+
+def _shown(label: Any) -> str:
+    """A label (or an op's or function's name) as compile's messages show it: quoted, escaped, short.
+
+    ``repr`` escapes control and format characters (ANSI escapes, RTL overrides) and keeps
+    printable letters such as Hangul readable; a label is cut to 60 characters first. The one
+    place where compile formats a label, so a shared helper can replace it.
+    """
+    if not isinstance(label, str):
+        return f"<{type(label).__name__}>"
+    return repr(label) if len(label) <= 60 else repr(label[:60]) + "…"
 
 
 def _paths(tree: Tree, path: tuple[int, ...]) -> Iterator[tuple[tuple[int, ...], Any]]:
@@ -379,18 +452,44 @@ def _flatten_batch(template: Tree, value: Any, where: str, out: list[Any], np: t
         _flatten(template, value, where, out)
         return None
     try:
-        array = np.asarray(value, dtype=float)
+        array = np.asarray(value)
     except (TypeError, ValueError) as error:
         raise ValueError(f"compile: batch argument {where} is not an array of numbers: {error}") from None
+    if array.dtype.kind not in "biuf":  # asarray(..., dtype=float) would make None a NaN and "1" a 1.0
+        raise ValueError(f"compile: batch argument {where} is not an array of numbers (dtype {array.dtype})")
+    array = array.astype(float, copy=False)
     if array.shape == shape:
         out.extend(array.reshape(-1).tolist())
         return None
-    if array.shape[1:] != shape:
-        raise ValueError(f"compile: batch argument {where} has shape {array.shape}; expected {shape} "
-                         f"(shared by every sample) or (n, {', '.join(map(str, shape))}) (one per sample)")
+    if array.shape[1:] != shape or not len(array):
+        raise ValueError(f"compile: batch argument {where} has shape {array.shape}; expected "
+                         f"{_expected_shapes(shape)}")
     if array.size:
         out.extend(np.ascontiguousarray(array.reshape(len(array), -1).T))
     return len(array)
+
+
+def _expected(name: str, template: Tree, batch: bool) -> str:
+    """What argument ``name`` should be, in words: for a batch its array shapes, else its structure."""
+    shape = _rectangular_shape(template)
+    if batch and shape is not None:
+        return f"{name} of shape {_expected_shapes(shape)}"
+    if not isinstance(template, (list, tuple)):
+        return f"{name} a number"
+    if shape is None:
+        return f"{name} structured as in example_inputs"
+    return f"{name} of shape {_shape_text(shape)}"
+
+
+def _expected_shapes(shape: tuple[int, ...]) -> str:
+    """The two shapes a batch argument may have, for messages."""
+    return (f"{_shape_text(shape)} (shared by every sample) "
+            f"or {_shape_text(('n', *shape))} with n >= 1 (one entry per sample)")
+
+
+def _shape_text(shape: tuple[int | str, ...]) -> str:
+    """A shape as NumPy prints it, with ``n`` for the number of samples: ``(n, 2)``, ``(n,)``, ``()``."""
+    return "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
 
 
 def _rectangular_shape(tree: Tree) -> tuple[int, ...] | None:
