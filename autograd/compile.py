@@ -26,6 +26,7 @@ from typing import Any, Callable, Iterable, Iterator, Literal, Sequence
 
 from .backward import topological_order
 from .codegen import Program, generate
+from .messages import shown_object
 from .mode import enable_grad
 from .namespaces import FLOATS, by_reference, numpy_namespace
 from .ops import Op
@@ -218,7 +219,7 @@ class Compiled:
         except FloatingPointError as error:
             raise ValueError(
                 f"compile: NumPy batch of {self.program.name}: {error} at "
-                f"{_shown(self._failing_line(error))}: "
+                f"{shown_object(self._failing_line(error))}: "
                 f"some sample is outside an op's domain (log or sqrt of a negative number, division by zero, "
                 f"inf * 0, ...). Call the compiled function on single samples to find it."
             ) from None
@@ -251,7 +252,7 @@ def _describe(shape: list[tuple], k: int) -> str:
         return f"missing ({len(shape)} nodes)"
     kind, detail = shape[k]
     if isinstance(kind, Op):
-        return f"op {_shown(kind.name)} of nodes {list(detail)}"
+        return f"op {shown_object(kind.name)} of nodes {list(detail)}"
     return f"{kind} {detail}"
 
 
@@ -271,7 +272,7 @@ def _trace(fn: Callable[..., Value], arguments: Sequence[Tree], max_nodes: int |
     with enable_grad():
         root = fn(*arguments)
         if not isinstance(root, Value):
-            raise TypeError(f"compile: {_shown(getattr(fn, '__name__', '?'))} must return a Value, "
+            raise TypeError(f"compile: {shown_object(getattr(fn, '__name__', '?'))} must return a Value, "
                             f"got {type(root).__name__}")
         order = _expanded(topological_order([root]))
         if max_nodes is not None and len(order) > max_nodes:
@@ -300,7 +301,7 @@ def _expanded(order: list[Value]) -> list[Value]:
         children = [rebuilt[child] for child in node.children]
         out = node.op.expand(*children) if node.op.expand is not None else apply(node.op, *children)
         if not isinstance(out, Value):
-            raise TypeError(f"compile: the expand rule of op {_shown(node.op.name)} returned "
+            raise TypeError(f"compile: the expand rule of op {shown_object(node.op.name)} returned "
                             f"{type(out).__name__}, not a Value")
         out.label = node.label
         rebuilt[node] = out
@@ -359,7 +360,7 @@ def _check_leaf(leaf: Any, what: str) -> None:
         raise TypeError(f"compile: {what} must be a Value, got {type(leaf).__name__}")
     if leaf.op is not None:
         raise ValueError(f"compile: {what} must be a leaf Value, but {_named(leaf)} was made by "
-                         f"{_shown(leaf.op.name)}; pass a leaf (e.g. its .detach())")
+                         f"{shown_object(leaf.op.name)}; pass a leaf (e.g. its .detach())")
 
 
 def _constant(leaf: Value) -> float:
@@ -373,7 +374,7 @@ def _constant(leaf: Value) -> float:
     if isinstance(data, float):
         return float.__float__(data)
     try:
-        return as_float(data)
+        return as_float(data, "its data")
     except TypeError:
         raise TypeError(f"compile: the constant {_named(leaf)} holds {type(data).__name__}, not a real "
                         f"number; give it a float .data (or pass it as an input or in wrt)") from None
@@ -384,22 +385,10 @@ def _constant(leaf: Value) -> float:
 def _named(leaf: Value) -> str:
     """A Value in an error message: its label, shown safely, else its data when that is a float."""
     if leaf.label:
-        return f"Value {_shown(leaf.label)}"
+        return f"Value {shown_object(leaf.label)}"
     if isinstance(leaf.data, float):
         return f"Value (unlabelled, data {float.__repr__(leaf.data)})"
     return "Value (unlabelled)"
-
-
-def _shown(label: Any) -> str:
-    """A label (or an op's or function's name) as compile's messages show it: quoted, escaped, short.
-
-    ``repr`` escapes control and format characters (ANSI escapes, RTL overrides) and keeps
-    printable letters such as Hangul readable; a label is cut to 60 characters first. The one
-    place where compile formats a label, so a shared helper can replace it.
-    """
-    if not isinstance(label, str):
-        return f"<{type(label).__name__}>"
-    return repr(label) if len(label) <= 60 else repr(label[:60]) + "…"
 
 
 def _paths(tree: Tree, path: tuple[int, ...]) -> Iterator[tuple[tuple[int, ...], Any]]:

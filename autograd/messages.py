@@ -15,10 +15,10 @@ SHOWN_CHARACTERS = 60
 def shown(text: str, limit: int = SHOWN_CHARACTERS) -> str:
     """``text`` with every non-printable character escaped as ``repr`` escapes it, cut to ``limit``.
 
-    ``"a\\x1b[31m"`` shows as ``a\\x1b[31m``; a cut text ends in ``… (N characters)``.
+    ``"a\x1b[31m"`` shows as ``a\x1b[31m``; a cut text ends in ``… (N characters)``.
     """
     cut = text if len(text) <= limit else text[:limit]
-    escaped = repr(cut)[1:-1]
+    escaped = "".join(char if char.isprintable() else repr(char)[1:-1] for char in cut)
     return escaped if cut is text else f"{escaped}… ({len(text):,} characters)"
 
 
@@ -28,6 +28,6 @@ def shown_object(x: Any, limit: int = SHOWN_CHARACTERS) -> str:
         return f"an int of about {int(x.bit_length() * 0.30103) + 1:,} digits"
     try:
         text = repr(x)
-    except Exception as error:  # a broken __repr__ must not hide the real problem
+    except Exception as error:  # noqa: BLE001 - a broken __repr__ must not hide the real problem
         return f"<{type(x).__name__} whose repr fails: {type(error).__name__}>"
     return shown(text, limit)
