@@ -4,7 +4,8 @@ The forward pass is one line per op (``z7 = w3 * x2``). The backward pass is the
 one line per edge: the child's gradient gets the parent's gradient times the local derivative
 (``g_w3 = g_z7 * x2``); where a node feeds several ops the later contributions are added
 (``g_w3 += ...``), in the same order as the eager engine adds them, so the results are equal.
-The code calls the names of ``namespaces.FLOATS``, so it runs on floats and on NumPy arrays.
+Each op is written as its ``Code`` in the op table says; the code calls the names of
+``namespaces.FLOATS``, so it runs on floats and on NumPy arrays.
 """
 
 from __future__ import annotations
@@ -13,45 +14,13 @@ import keyword
 import textwrap
 import unicodedata
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
+from .backward import backpropagate
+from .messages import shown_object
 from .namespaces import FLOATS
-from .ops import ABS, ADD, COS, DIV, EXP, LEAKY, LOG, MUL, NEG, POW, RELU, SIGMOID, SIN, SQRT, SUB, TANH, Op
+from .ops import Op
 from .value import Value
-
-
-@dataclass(frozen=True)
-class Template:
-    """An op as code: its forward expression and its local derivatives, one per input.
-
-    ``{0}``, ``{1}`` stand for the inputs and ``{out}`` for the output. Each derivative is
-    written exactly as the op table computes it, so that gradients come out bit for bit equal.
-    """
-
-    forward: str
-    derivatives: tuple[str, ...]
-
-
-# fmt: off
-TEMPLATES: dict[Op, Template] = {
-    ADD:     Template("{0} + {1}",            ("1.0", "1.0")),
-    SUB:     Template("{0} - {1}",            ("1.0", "-1.0")),
-    MUL:     Template("{0} * {1}",            ("{1}", "{0}")),
-    DIV:     Template("{0} / {1}",            ("(1.0 / {1})", "(-{out} / {1})")),
-    POW:     Template("power({0}, {1})",      ("pow_da({0}, {1}, {out})", "pow_db({0}, {1}, {out})")),
-    NEG:     Template("-{0}",                 ("-1.0",)),
-    ABS:     Template("abs({0})",             ("abs_dx({0}, {out})",)),
-    EXP:     Template("exp({0})",             ("{out}",)),
-    LOG:     Template("log({0})",             ("(1.0 / {0})",)),
-    SQRT:    Template("sqrt({0})",            ("sqrt_dx({0}, {out})",)),
-    TANH:    Template("tanh({0})",            ("(1.0 - {out} * {out})",)),
-    SIGMOID: Template("sigmoid({0})",         ("({out} * (1.0 - {out}))",)),
-    RELU:    Template("max({0}, 0.0)",        ("({0} > 0.0)",)),  # max, not relu(): see namespaces.FLOATS
-    LEAKY:   Template("leaky_relu({0}, {1})", ("leaky_relu_dx({0}, {1}, {out})", "leaky_relu_ds({0}, {1}, {out})")),
-    SIN:     Template("sin({0})",             ("cos({0})",)),
-    COS:     Template("cos({0})",             ("(-sin({0}))",)),
-}
-# fmt: on
 
 
 def identifier(text: str) -> str:
@@ -121,7 +90,7 @@ class Program:
     of ``samples`` (tuples of the per-sample inputs), adding up the output and the gradients.
     ``by_reference`` maps a name the code calls to (op, None, n) for an op's forward rule or to
     (op, i, n) for its derivative with respect to input i, where n is the number of inputs: the
-    ops without a template, whose own functions the code calls.
+    ops without code, whose own functions the code calls.
     """
 
     name: str
@@ -164,11 +133,11 @@ class _Writer:
         self.namer = Namer([*FLOATS])
         self.function_name = self.namer.fresh(name, "compiled")
         self.by_reference: dict[str, tuple[Op, int | None, int]] = {}
-        # ops without a template, per number of inputs n: `square` for the rule, `square_d0` for d/d(input 0)
+        # ops without code, per number of inputs n: `square` for the rule, `square_d0` for d/d(input 0)
         self.op_names: dict[tuple[Op, int, int | None], str] = {}  # (op, n, None): its rule; (op, n, i): d/d(input i)
         for node in self.order:
             n = len(node.children)
-            if node.op is not None and node.op not in TEMPLATES and (node.op, n, None) not in self.op_names:
+            if node.op is not None and node.op.code is None and (node.op, n, None) not in self.op_names:
                 for i in (None, *range(n)):
                     wanted = (node.op.name, "op") if i is None else (f"{self.op_names[node.op, n, None]}_d{i}",)
                     self.op_names[node.op, n, i] = name = self.namer.fresh(*wanted)
@@ -220,54 +189,57 @@ class _Writer:
             if node.op is None:
                 continue
             operands = [self.term(child) for child in node.children]
-            if node.op in TEMPLATES:
-                lines.append(f"{self.names[node]} = {TEMPLATES[node.op].forward.format(*operands)}")
+            if node.op.code is not None:
+                lines.append(f"{self.names[node]} = {node.op.code.forward.format(*operands)}")
             else:
                 rule = self.op_names[node.op, len(node.children), None]
                 lines.append(f"{self.names[node]} = {rule}({', '.join(operands)})"
-                             f"  # op {node.op.name!r} has no template: its own rule, by reference")
+                             f"  # op {shown_object(node.op.name)} has no code: its own rule, by reference")
         return lines
 
     def backward_lines(self, needs_grad: set[Value], grads: dict[Value, str]) -> list[str]:
-        """One line per edge into a node that needs a gradient, parents before children.
+        """One line per edge into a node that needs a gradient, in the order the backward pass visits them.
 
-        The first contribution assigns, later ones add. A contribution that is the parent's
-        gradient itself (an edge of ``+``) makes the child's gradient the same object; with NumPy
-        arrays ``+=`` would then change both, so the next addition to it is written ``g = g + ...``.
+        The edges come from the engine's own backward pass (``backpropagate``), so the code adds up
+        contributions exactly as eager does. The first contribution assigns, later ones add. A
+        contribution that is the parent's gradient itself (an edge of ``+``) makes the child's
+        gradient the same object; with NumPy arrays ``+=`` would then change both, so the next
+        addition to it is written ``g = g + ...``.
         """
         lines: list[str] = []
         owned: dict[Value, bool] = {}  # child -> its gradient is an array no other name refers to
-        for node in reversed(self.order):
-            if node.op is None or node not in needs_grad:
-                continue
+        visiting: list[Any] = [None, -1]  # the node whose edges arrive, and the input of the last one
+
+        def emit(node: Value, *_: Any) -> None:
+            visiting[:] = [node, visiting[1] + 1 if visiting[0] is node else 0]
+            i = visiting[1]
+            child = node.children[i]
+            if node not in needs_grad or child not in needs_grad:
+                return
+            local = self.local_derivative(node, i)
+            sign = "-" if local == "-1.0" else "+"
             upstream = grads[node]
-            for i, child in enumerate(node.children):
-                if child not in needs_grad:
-                    continue
-                local = self.local_derivative(node, i)
-                sign = "-" if local == "-1.0" else "+"
-                product = upstream if local in ("1.0", "-1.0") else f"{upstream} * {local}"
-                g = grads[child]
-                if child not in owned:
-                    lines.append(f"{g} = {product}" if sign == "+" else f"{g} = -{product}")
-                    owned[child] = product != upstream or sign == "-"
-                elif owned[child]:
-                    lines.append(f"{g} {sign}= {product}")
-                else:
-                    lines.append(f"{g} = {g} {sign} {product}")
-                    owned[child] = True
+            product = upstream if local in ("1.0", "-1.0") else f"{upstream} * {local}"
+            g = grads[child]
+            if child not in owned:
+                lines.append(f"{g} = {product}" if sign == "+" else f"{g} = -{product}")
+                owned[child] = product != upstream or sign == "-"
+            elif owned[child]:
+                lines.append(f"{g} {sign}= {product}")
+            else:
+                lines.append(f"{g} = {g} {sign} {product}")
+                owned[child] = True
+
+        backpropagate([self.root], [1.0], on_edge=emit)
         return lines
 
     def local_derivative(self, node: Value, i: int) -> str:
-        """d(node)/d(input i) as source, from the template table (or the op's own rule, by reference)."""
+        """d(node)/d(input i) as source, from the op's code (or its own rule, by reference)."""
+        assert node.op is not None
         operands = [self.term(child) for child in node.children]
-        if node.op not in TEMPLATES:
+        if node.op.code is None:
             return f"{self.op_names[node.op, len(operands), i]}({', '.join([*operands, self.term(node)])})"
-        exponent = node.children[1] if node.op is POW else None
-        if i == 0 and exponent is not None and exponent not in self.names and self.constants[exponent] >= 1.0:
-            # a constant power b >= 1 (x ** 2): the rule has no special case there, so write it out
-            return f"({operands[1]} * {operands[0]} ** {literal(self.constants[exponent] - 1.0)})"
-        return TEMPLATES[node.op].derivatives[i].format(*operands, out=self.term(node))
+        return node.op.code.derivatives[i].format(*operands, out=self.term(node))
 
 
 def _function(name: str, params: list[str], lines: list[str], out: str, results: list[str]) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from numbers import Real
 from types import ModuleType
 from typing import Any, Callable
 
@@ -25,37 +26,43 @@ from typing import Any, Callable
 
 def number(x: Any) -> float:
     """The plain number behind a float or a Value, for rules that branch on it."""
-    return x if type(x) is float else x.data
+    return x if type(x) is float else float(x) if isinstance(x, Real) else x.data
 
 
 def exp(x: Any) -> Any:
     """e ** x of a float or a Value (inf past the largest float, as the op)."""
-    return _exp(x) if type(x) is float else x.exp()
+    return _exp(x) if type(x) is float else _number_or_value(x, _exp, "exp")
 
 
 def power(a: Any, b: Any) -> Any:
     """a ** b of floats or Values (+-inf past the largest float, as the op; Python's ** raises)."""
-    return _pow(a, b) if type(a) is float else a**b
+    return _pow(a, b) if type(a) is float else _pow(number(a), number(b)) if isinstance(a, Real) else a**b
 
 
 def log(x: Any) -> Any:
     """Natural log of a float or a Value."""
-    return math.log(x) if type(x) is float else x.log()
+    return math.log(x) if type(x) is float else _number_or_value(x, math.log, "log")
 
 
 def sin(x: Any) -> Any:
     """Sine of a float or a Value."""
-    return math.sin(x) if type(x) is float else x.sin()
+    return math.sin(x) if type(x) is float else _number_or_value(x, math.sin, "sin")
 
 
 def cos(x: Any) -> Any:
     """Cosine of a float or a Value."""
-    return math.cos(x) if type(x) is float else x.cos()
+    return math.cos(x) if type(x) is float else _number_or_value(x, math.cos, "cos")
 
 
 def sigmoid(x: Any) -> Any:
     """1 / (1 + e^-x) of a float or a Value, never overflowing."""
-    return _sigmoid(x) if type(x) is float else x.sigmoid()
+    return _sigmoid(x) if type(x) is float else _number_or_value(x, _sigmoid, "sigmoid")
+
+
+def _number_or_value(x: Any, on_number: Callable[[float], float], method: str) -> Any:
+    """For a real number that is not exactly a float (a NumPy float64 or a Fraction put in ``.data``):
+    ``on_number(float(x))``; for a Value: its own op, so that the rule stays differentiable."""
+    return on_number(float(x)) if isinstance(x, Real) else getattr(x, method)()
 
 
 # ---------------------------------------------------------------- forward rules needing care
@@ -309,8 +316,8 @@ POW     = Op("**",      _pow,                    lambda a, b, out: (_pow_base_de
 NEG     = Op("neg",     lambda x: -x,            lambda x, out: (-1.0,),
              code=Code("-{0}",                   "-1.0"))
 ABS     = Op("abs",     abs,                     lambda x, out: (_sign(x),),
-             code=Code("abs({0})",               "sign({0})", abs=(abs, _same_on_arrays(abs)),
-                       sign=(_sign, _sign_on_arrays)))
+             code=Code("abs({0})",               "abs_dx({0})", abs=(abs, _same_on_arrays(abs)),
+                       abs_dx=(_sign, _sign_on_arrays)))
 EXP     = Op("exp",     _exp,                    lambda x, out: (out,),
              code=Code("exp({0})",               "{out}", exp=(_exp, "exp")))
 LOG     = Op("log",     _log,                    lambda x, out: (1.0 / x,),
