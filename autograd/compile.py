@@ -82,7 +82,7 @@ def compile(  # noqa: A001 - the name the issue asks for; builtins.compile stays
     for leaf in wanted:
         _check_leaf(leaf, "wrt entry")
     captured = list(dict.fromkeys(leaf for leaf in wanted if leaf not in inputs))
-    order = _trace(fn, arguments, max_nodes)
+    order = _record(fn, arguments, max_nodes)
     parameters = {*inputs, *captured}
     constants = {node: _constant(node) for node in order if node.op is None and node not in parameters}
     fn_name = getattr(fn, "__name__", "")
@@ -234,7 +234,7 @@ class Compiled:
         leaves = [Value(x, leaf.label) for x, leaf in zip(flat, self._inputs)]
         replace = dict(zip(self._inputs, leaves))
         arguments = [_rebuilder(tree)(replace[leaf] for leaf in _leaves(tree)) for tree in self._arguments]
-        shape = _graph_shape(_trace(self.fn, arguments), leaves, self._captured)
+        shape = _graph_shape(_record(self.fn, arguments), leaves, self._captured)
         if shape != self._shape:
             traced = self._shape or []
             k = next((i for i, (a, b) in enumerate(zip(shape, traced)) if a != b), min(len(shape), len(traced)))
@@ -264,7 +264,7 @@ def _check_reduction(reduction: str) -> None:
 # ---------------------------------------------------------------- tracing
 
 
-def _trace(fn: Callable[..., Value], arguments: Sequence[Tree], max_nodes: int | None = None) -> list[Value]:
+def _record(fn: Callable[..., Value], arguments: Sequence[Tree], max_nodes: int | None = None) -> list[Value]:
     """Run ``fn`` on Values with recording on (even inside ``no_grad``): its graph, root last, expanded.
 
     With ``max_nodes``, a graph of more nodes is refused right after tracing, before code is written.
@@ -339,7 +339,7 @@ def _as_values(tree: Tree, name: str, path: tuple[int, ...]) -> Tree:
         return type(tree)(_as_values(t, name, (*path, i)) for i, t in enumerate(tree))
     if isinstance(tree, Value):
         return tree
-    return Value(as_float(tree, f"compile: example input {_where(name, path)}"), _default_name(name, path))
+    return Value(as_float(tree, f"compile: example input {_place(name, path)}"), _default_name(name, path))
 
 
 def _input_leaves(arguments: tuple[Tree, ...], names: list[str]) -> dict[Value, str]:
@@ -347,10 +347,10 @@ def _input_leaves(arguments: tuple[Tree, ...], names: list[str]) -> dict[Value, 
     inputs: dict[Value, str] = {}
     for tree, name in zip(arguments, names):
         for path, leaf in _paths(tree, ()):
-            _check_leaf(leaf, f"example input {_where(name, path)}")
+            _check_leaf(leaf, f"example input {_place(name, path)}")
             if leaf in inputs:
                 raise ValueError(f"compile: the {_named(leaf)} appears twice in example_inputs, "
-                                 f"the second time at {_where(name, path)}: pass distinct leaves")
+                                 f"the second time at {_place(name, path)}: pass distinct leaves")
             inputs[leaf] = _default_name(name, path)
     return inputs
 
@@ -418,7 +418,8 @@ def _default_name(name: str, path: tuple[int, ...]) -> str:
     return name + "_".join(map(str, path))
 
 
-def _where(name: str, path: tuple[int, ...]) -> str:
+def _place(name: str, path: tuple[int, ...]) -> str:
+    """Where a leaf sits in the example inputs, as the user would index it: ``x[0][1]``."""
     return name + "".join(f"[{i}]" for i in path)
 
 

@@ -26,8 +26,8 @@ SHOWN_FACTORS = 12  # a longer path is printed with its middle elided
 
 
 @dataclass(frozen=True, slots=True)
-class Path:
-    """One path from the root down to the leaf: its nodes, the factors along it, and their product.
+class PathTerm:
+    """One term of the sum: a path from the root down to the leaf, its factors, and their product.
 
     ``factors[0]`` is the seed d(root)/d(root) = 1.0; each further factor is the local
     derivative of one edge. ``inputs[i]`` says which input of ``nodes[i]`` the edge leaves by,
@@ -46,7 +46,7 @@ class Explanation:
 
     root: Value
     leaf: Value
-    paths: tuple[Path, ...]  # all paths, or the largest contributions when there are too many
+    paths: tuple[PathTerm, ...]  # all paths, or the largest contributions when there are too many
     path_count: int
     total: float  # the sum over all paths
     gradient: float  # what backward computes
@@ -105,14 +105,14 @@ class Explanation:
     def _number(self, x: float) -> str:
         return format_number(x, self.precision)
 
-    def _factors_text(self, path: Path) -> str:
+    def _factors_text(self, path: PathTerm) -> str:
         factors = [f"({self._number(f)})" for f in path.factors]
         if len(factors) > SHOWN_FACTORS:
             half = SHOWN_FACTORS // 2
             factors[half:-half] = [f"…{len(factors) - 2 * half} more…"]
         return "".join(factors)
 
-    def _path_text(self, path: Path) -> str:
+    def _path_text(self, path: PathTerm) -> str:
         names = [self.names[node] for node in path.nodes]
         for i, (parent, index) in enumerate(zip(path.nodes, path.inputs)):
             if parent.children.count(path.nodes[i + 1]) > 1:
@@ -270,8 +270,8 @@ def _magnitude(product: float) -> float:
     return math.inf if math.isnan(product) else abs(product)
 
 
-def _path(seed: float, chain: Chain) -> Path:
-    """Unroll a Chain into a Path: its nodes, the input each edge leaves by, its factors and product."""
+def _path(seed: float, chain: Chain) -> PathTerm:
+    """Unroll a Chain into a PathTerm: its nodes, the input each edge leaves by, its factors and product."""
     nodes: list[Value] = []
     inputs: list[int] = []
     factors = [seed]
@@ -280,7 +280,7 @@ def _path(seed: float, chain: Chain) -> Path:
         node, rest = chain
         nodes.append(node)
         if rest is None:
-            return Path(tuple(nodes), tuple(inputs), tuple(factors), seed * product)
+            return PathTerm(tuple(nodes), tuple(inputs), tuple(factors), seed * product)
         index, local, chain = rest
         inputs.append(index)
         factors.append(local)

@@ -136,10 +136,10 @@ def apply(op: ops.Op, *inputs: Any) -> Value:
         else:
             data = op.forward(*[c.data for c in children])
     except Exception as error:
-        error.add_note(f"in op {op.name!r} with {_where(children)}")
+        error.add_note(f"in op {op.name!r} with {_inputs_text(children)}")
         raise
     if type(data) is not float:  # a learner's forward rule may return an int, a NumPy scalar or worse
-        data = as_float(data, f"{op.name!r}: the forward result for {_where(children)}")
+        data = as_float(data, f"{op.name!r}: the forward result for {_inputs_text(children)}")
     out = _leaf(data)
     if _recording.get():
         out.op, out.children = op, children
@@ -160,7 +160,7 @@ def _constant(x: Any, op: ops.Op, inputs: tuple[Any, ...]) -> Value:
     try:
         return _leaf(as_float(x, f"operand of {op.name!r}"))
     except (TypeError, OverflowError) as error:
-        error.add_note(f"in op {op.name!r} with the Value {_where(tuple(c for c in inputs if isinstance(c, Value)))}")
+        error.add_note(f"in op {op.name!r} with the Value {_inputs_text(tuple(c for c in inputs if isinstance(c, Value)))}")
         raise
 
 
@@ -171,7 +171,7 @@ def _number(other: Any, symbol: str) -> float:
     return other.data if isinstance(other, Value) else as_float(other, f"operand of {symbol!r}")
 
 
-def _where(children: tuple[Value, ...]) -> str:
+def _inputs_text(children: tuple[Value, ...]) -> str:
     """Name the inputs of a failing op: "inputs a=-1.0, 2.0", labels escaped and shortened."""
     shown_inputs = [f"{shown(c.label)}={c.data!r}" if c.label else repr(c.data) for c in children]
     return ("inputs " if len(children) > 1 else "input ") + ", ".join(shown_inputs)
