@@ -14,8 +14,10 @@ from __future__ import annotations
 import contextvars
 import functools
 import inspect
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
+from .arguments import is_count
 from .backward import grad as gradients_of
 from .mode import enable_grad
 from .ops import Op
@@ -99,9 +101,7 @@ def _value_and_grad(f: Callable[..., Any], argnums: Any, transform: str) -> Call
 def _positions(argnums: Any, transform: str) -> tuple[int, ...]:
     """Validate ``argnums`` once, when the transform is made."""
     positions = (argnums,) if isinstance(argnums, int) else argnums
-    if not isinstance(positions, tuple) or not positions or any(
-        type(p) is not int or p < 0 for p in positions
-    ):
+    if not isinstance(positions, tuple) or not positions or not all(is_count(p) for p in positions):
         raise TypeError(f"{transform}: argnums must be an int >= 0 or a non-empty tuple of them, "
                         f"got {argnums!r}")
     if len(set(positions)) != len(positions):
