@@ -18,9 +18,8 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from autograd import Value, write_atomically
+from autograd import Value, arguments, write_atomically
 
-from .checks import count
 from .layers import MLP, Layer, Neuron
 from .module import Module
 
@@ -79,7 +78,7 @@ def load(
     that are not numbers, or not finite (unless ``allow_nonfinite``). The model is changed only
     when the whole file is valid.
     """
-    max_bytes = count(max_bytes, "load: max_bytes")
+    max_bytes = arguments.count(max_bytes, "load: max_bytes")
     try:
         architecture, state = _check_document(_parse(_read(path, max_bytes)))
         if model is None:
@@ -200,7 +199,7 @@ def _parameter_count(architecture: Any) -> int:
     else:
         widths = [architecture["nin"], architecture.get("nout", 1)]
     try:
-        widths = [count(width, f"{kind} layer width") for width in widths]
+        widths = [arguments.count(width, f"{kind} layer width") for width in widths]
     except (TypeError, ValueError) as error:
         raise ModelFileError(f"bad architecture: {_cut(str(error))}") from None
     return sum((n_in + 1) * n_out for n_in, n_out in itertools.pairwise(widths))

@@ -12,9 +12,8 @@ import random
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from autograd import Op, Value, apply
+from autograd import Op, Value, apply, arguments
 
-from .checks import choice, count, rng
 from .module import Module
 
 
@@ -49,7 +48,7 @@ ACTIVATIONS: dict[str, tuple[Callable[[Value], Value] | None, float]] = {
 
 def activation_name(activation: str | None, what: str) -> str:
     """The activation's name, with None meaning "linear"."""
-    return "linear" if activation is None else choice(activation, ACTIVATIONS, what)
+    return "linear" if activation is None else arguments.choice(activation, what, ACTIVATIONS)
 
 
 def check_inputs(module: Module, x: Any, nin: int) -> None:
@@ -66,9 +65,9 @@ class Neuron(Module):
     """z = w1*x1 + ... + wn*xn + b, a = f(z). Weights start small and random (seeded), the bias at 0."""
 
     def __init__(self, nin: int, activation: str | None = "relu", seed: int | random.Random | None = None) -> None:
-        self.nin = count(nin, "Neuron: nin")
+        self.nin = arguments.count(nin, "Neuron: nin")
         self.activation = activation_name(activation, "Neuron: activation")
-        generator = rng(seed, "Neuron: seed")
+        generator = arguments.rng(seed, "Neuron: seed")
         bound = ACTIVATIONS[self.activation][1] * math.sqrt(3.0 / self.nin)
         self.w = [Value(generator.uniform(-bound, bound)) for _ in range(self.nin)]
         self.b = Value(0.0)
@@ -95,9 +94,9 @@ class Layer(Module):
     def __init__(
         self, nin: int, nout: int, activation: str | None = "relu", seed: int | random.Random | None = None
     ) -> None:
-        generator = rng(seed, "Layer: seed")
-        self.nin = count(nin, "Layer: nin")
-        self.nout = count(nout, "Layer: nout")
+        generator = arguments.rng(seed, "Layer: seed")
+        self.nin = arguments.count(nin, "Layer: nin")
+        self.nout = arguments.count(nout, "Layer: nout")
         self.activation = activation_name(activation, "Layer: activation")
         self.neurons = [Neuron(self.nin, self.activation, generator) for _ in range(self.nout)]
         self.label_parameters()
@@ -132,11 +131,11 @@ class MLP(Module):
         output_activation: str | None = None,
         seed: int | random.Random | None = None,
     ) -> None:
-        generator = rng(seed, "MLP: seed")
-        self.nin = count(nin, "MLP: nin")
+        generator = arguments.rng(seed, "MLP: seed")
+        self.nin = arguments.count(nin, "MLP: nin")
         if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or not sizes:
             raise TypeError(f"MLP: sizes must be a non-empty list of layer widths, got {sizes!r}")
-        self.sizes = [count(size, "MLP: each of sizes") for size in sizes]
+        self.sizes = [arguments.count(size, "MLP: each of sizes") for size in sizes]
         self.activation = activation_name(activation, "MLP: activation")
         self.output_activation = activation_name(output_activation, "MLP: output_activation")
         widths = [self.nin, *self.sizes]

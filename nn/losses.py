@@ -11,9 +11,7 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from autograd import Op, Value
-
-from .checks import real
+from autograd import Op, Value, arguments
 
 
 def _softplus(x: float) -> float:
@@ -96,7 +94,7 @@ def cross_entropy(logits: Sequence[Sequence[Value | float]], labels: Sequence[in
     for zs, label in zip(logits, labels):
         if not (isinstance(label, int) and 0 <= label < len(zs)):
             raise ValueError(f"cross_entropy: a label must be a class index in [0, {len(zs)}), got {label!r}")
-        top = max(z.data if isinstance(z, Value) else z for z in zs)
+        top = max(arguments.number(z, "cross_entropy: a logit") for z in zs)
         log_sum_exp = sum([(z - top).exp() for z in zs]).log() + top
         total = total + (log_sum_exp - zs[label])
     return total * (1.0 / n)
@@ -104,5 +102,5 @@ def cross_entropy(logits: Sequence[Sequence[Value | float]], labels: Sequence[in
 
 def l2_penalty(parameters: Iterable[Value], alpha: float = 1.0) -> Value:
     """alpha * sum(p^2): added to a loss, it pulls every weight towards 0."""
-    alpha = real(alpha, "l2_penalty: alpha", low=0.0)
+    alpha = arguments.real(alpha, "l2_penalty: alpha", low=0.0)
     return alpha * sum([p * p for p in parameters])

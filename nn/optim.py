@@ -12,9 +12,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from autograd import Value
-
-from .checks import count, real
+from autograd import Value, arguments
 
 
 class Optimizer:
@@ -28,7 +26,7 @@ class Optimizer:
                 raise TypeError(f"{name}: parameters must be Values, got {type(p).__name__} {p!r}")
         if len(set(self.parameters)) != len(self.parameters):
             raise ValueError(f"{name}: a parameter is listed twice; it would be updated twice per step")
-        self.lr = real(lr, f"{name}: lr", low=0.0)
+        self.lr = arguments.real(lr, f"{name}: lr", low=0.0)
 
     def zero_grad(self) -> None:
         """Reset every parameter's gradient to 0.0."""
@@ -57,8 +55,8 @@ class SGD(Optimizer):
         self, parameters: Iterable[Value], lr: float, momentum: float = 0.0, weight_decay: float = 0.0
     ) -> None:
         super().__init__(parameters, lr)
-        self.momentum = real(momentum, "SGD: momentum", low=0.0, high=1.0)
-        self.weight_decay = real(weight_decay, "SGD: weight_decay", low=0.0)
+        self.momentum = arguments.real(momentum, "SGD: momentum", low=0.0, high=1.0)
+        self.weight_decay = arguments.real(weight_decay, "SGD: weight_decay", low=0.0)
         self.velocity: list[float] | None = None  # created at the first step with momentum
 
     def step(self) -> None:
@@ -95,11 +93,11 @@ class Adam(Optimizer):
         super().__init__(parameters, lr)
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise TypeError(f"Adam: betas must be a pair (beta1, beta2), got {betas!r}")
-        self.betas = (real(betas[0], "Adam: beta1", 0.0, 1.0), real(betas[1], "Adam: beta2", 0.0, 1.0))
+        self.betas = (arguments.real(betas[0], "Adam: beta1", 0.0, 1.0), arguments.real(betas[1], "Adam: beta2", 0.0, 1.0))
         if self.betas[0] == 1.0 or self.betas[1] == 1.0:
             raise ValueError(f"Adam: betas must be below 1, got {betas!r}")
-        self.eps = real(eps, "Adam: eps", low=0.0)
-        self.weight_decay = real(weight_decay, "Adam: weight_decay", low=0.0)
+        self.eps = arguments.real(eps, "Adam: eps", low=0.0)
+        self.weight_decay = arguments.real(weight_decay, "Adam: weight_decay", low=0.0)
         self.steps = 0
         self.m = [0.0] * len(self.parameters)
         self.v = [0.0] * len(self.parameters)
@@ -131,11 +129,11 @@ class LinearDecay:
     steps: int
 
     def __post_init__(self) -> None:
-        real(self.start, "LinearDecay: start", low=0.0)
-        real(self.end, "LinearDecay: end", low=0.0)
-        count(self.steps, "LinearDecay: steps")
+        arguments.real(self.start, "LinearDecay: start", low=0.0)
+        arguments.real(self.end, "LinearDecay: end", low=0.0)
+        arguments.count(self.steps, "LinearDecay: steps")
 
     def __call__(self, step: int) -> float:
         """The learning rate for step ``step`` (0-based)."""
-        done = min(count(step, "LinearDecay: step", minimum=0), self.steps) / self.steps
+        done = min(arguments.count(step, "LinearDecay: step", minimum=0), self.steps) / self.steps
         return self.start + (self.end - self.start) * done

@@ -12,9 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from autograd import Value
+from autograd import Value, arguments
 
-from .checks import count, real, rng
 from .losses import hinge_loss, l2_penalty
 from .metrics import accuracy
 from .module import Module
@@ -52,10 +51,10 @@ def fit(
     """
     if len(X) != len(y) or not X:
         raise ValueError(f"fit: needs as many labels as inputs, at least one; got {len(X)} and {len(y)}")
-    steps = count(steps, "fit: steps")
-    l2 = real(l2, "fit: l2", low=0.0)
-    size = len(X) if batch_size is None else min(count(batch_size, "fit: batch_size"), len(X))
-    generator = rng(seed, "fit: seed")
+    steps = arguments.count(steps, "fit: steps")
+    l2 = arguments.real(l2, "fit: l2", low=0.0)
+    size = len(X) if batch_size is None else min(arguments.count(batch_size, "fit: batch_size"), len(X))
+    generator = arguments.rng(seed, "fit: seed")
     parameters = model.parameters()
     history = History()
     bar = _progress_bar(steps) if progress else None
