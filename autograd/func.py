@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextvars
 import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from .arguments import is_count
@@ -72,15 +72,17 @@ def hessian(f: Callable[..., Any]) -> Callable[..., list[list[Any]]]:
     return hessian_f
 
 
-def parameter_names(f: Callable[..., Any], count: int) -> list[str]:
-    """Names of ``f``'s first ``count`` positional parameters (``x0, x1, ...`` where it has none)."""
+def parameter_names(f: Callable[..., Any], count: int, fallback: str = "x") -> list[str]:
+    """Names of ``f``'s first ``count`` positional parameters; past those it has, ``fallback`` and the
+    position: ``x2``, or ``arg2`` with ``fallback="arg"``. Transforms and checks label inputs with them."""
+    parameters: Iterable[inspect.Parameter]
     try:
         parameters = inspect.signature(f).parameters.values()
     except (TypeError, ValueError):  # some builtins have no signature
         parameters = []
     positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
     names = [p.name for p in parameters if p.kind in positional][:count]
-    return names + [f"x{i}" for i in range(len(names), count)]
+    return names + [f"{fallback}{i}" for i in range(len(names), count)]
 
 
 def _value_and_grad(f: Callable[..., Any], argnums: Any, transform: str) -> Callable[..., tuple[Any, Any]]:
