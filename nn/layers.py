@@ -7,9 +7,10 @@ sum per input) makes training about ten times faster; the chain rule it applies 
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from autograd import Op, Value, apply, arguments
@@ -61,6 +62,19 @@ def check_inputs(module: Module, x: Any, nin: int) -> None:
         raise ValueError(f"{module!r} expects {nin} inputs, got {size}")
 
 
+def layer_sizes(sizes: Any, what: str) -> Sequence[Any]:
+    """``sizes`` if it is a non-empty sequence (not a string): the widths of an MLP's layers, unchecked."""
+    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or not sizes:
+        raise TypeError(f"{what} must be a non-empty list of layer widths, got {sizes!r}")
+    return sizes
+
+
+def _weights_and_biases(kind: str, widths: Sequence[Any]) -> int:
+    """The weights and biases of fully connected layers of these widths, each checked to be a count."""
+    checked = [arguments.count(width, f"{kind} layer width") for width in widths]
+    return sum((n_in + 1) * n_out for n_in, n_out in itertools.pairwise(checked))
+
+
 class Neuron(Module):
     """z = w1*x1 + ... + wn*xn + b, a = f(z). Weights start small and random (seeded), the bias at 0."""
 
@@ -83,6 +97,14 @@ class Neuron(Module):
     def architecture(self) -> dict[str, Any]:
         """The constructor's arguments, as ``nn.save`` stores them."""
         return {"type": "Neuron", "nin": self.nin, "activation": self.activation}
+
+    @classmethod
+    def parameter_count(cls, architecture: Mapping[str, Any]) -> int:
+        """How many parameters the model ``architecture`` describes has, checked as the constructor
+        checks its arguments but without building it: ``nn.load`` refuses a huge one at no cost."""
+        count = _weights_and_biases("Neuron", [architecture["nin"], 1])
+        activation_name(architecture["activation"], "Neuron: activation")
+        return count
 
     def __repr__(self) -> str:
         return f"Neuron({self.nin} inputs, {self.activation})"
@@ -110,6 +132,13 @@ class Layer(Module):
         """The constructor's arguments, as ``nn.save`` stores them."""
         return {"type": "Layer", "nin": self.nin, "nout": self.nout, "activation": self.activation}
 
+    @classmethod
+    def parameter_count(cls, architecture: Mapping[str, Any]) -> int:
+        """How many parameters the model ``architecture`` describes has, checked but not built (see Neuron's)."""
+        count = _weights_and_biases("Layer", [architecture["nin"], architecture["nout"]])
+        activation_name(architecture["activation"], "Layer: activation")
+        return count
+
     def __repr__(self) -> str:
         return f"Layer({self.nin} -> {self.nout}, {self.activation})"
 
@@ -133,9 +162,7 @@ class MLP(Module):
     ) -> None:
         generator = arguments.rng(seed, "MLP: seed")
         self.nin = arguments.count(nin, "MLP: nin")
-        if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or not sizes:
-            raise TypeError(f"MLP: sizes must be a non-empty list of layer widths, got {sizes!r}")
-        self.sizes = [arguments.count(size, "MLP: each of sizes") for size in sizes]
+        self.sizes = [arguments.count(size, "MLP: each of sizes") for size in layer_sizes(sizes, "MLP: sizes")]
         self.activation = activation_name(activation, "MLP: activation")
         self.output_activation = activation_name(output_activation, "MLP: output_activation")
         widths = [self.nin, *self.sizes]
@@ -162,6 +189,14 @@ class MLP(Module):
             "activation": self.activation,
             "output_activation": self.output_activation,
         }
+
+    @classmethod
+    def parameter_count(cls, architecture: Mapping[str, Any]) -> int:
+        """How many parameters the model ``architecture`` describes has, checked but not built (see Neuron's)."""
+        count = _weights_and_biases("MLP", [architecture["nin"], *layer_sizes(architecture["sizes"], "MLP: sizes")])
+        activation_name(architecture["activation"], "MLP: activation")
+        activation_name(architecture["output_activation"], "MLP: output_activation")
+        return count
 
     def __repr__(self) -> str:
         shapes = ", ".join(f"{layer.nout} {layer.activation}" for layer in self.layers)
