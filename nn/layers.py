@@ -177,8 +177,8 @@ class MLP(Module):
         """The output layer's Value (one output) or list of Values (several)."""
         check_inputs(self, x, self.nin)
         for layer in self.layers:
-            x = layer(x)
-        return x[0] if len(x) == 1 else x
+            x = outputs = layer(x)
+        return outputs[0] if len(outputs) == 1 else outputs
 
     def architecture(self) -> dict[str, Any]:
         """The constructor's arguments, as ``nn.save`` stores them."""

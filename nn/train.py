@@ -10,14 +10,21 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from autograd import Value, arguments
 
 from .losses import hinge_loss, l2_penalty
 from .metrics import accuracy
-from .module import Module
 from .optim import Optimizer
+
+
+class Model(Protocol):
+    """What ``fit`` trains: a module called on one input (a Neuron, Layer, MLP or your own)."""
+
+    def __call__(self, x: Sequence[float], /) -> Any: ...
+
+    def parameters(self) -> list[Value]: ...
 
 
 @dataclass
@@ -29,7 +36,7 @@ class History:
 
 
 def fit(
-    model: Module,
+    model: Model,
     X: Sequence[Sequence[float]],
     y: Sequence[int | float],
     optimizer: Optimizer,
@@ -83,7 +90,7 @@ def fit(
 def _progress_bar(steps: int) -> Any:
     """A tqdm bar over ``steps``, or None when tqdm is not installed (then training is silent)."""
     try:
-        from tqdm.auto import tqdm
+        from tqdm.auto import tqdm  # type: ignore[import-untyped, unused-ignore]
     except ImportError:
         return None
     return tqdm(total=steps, desc="fit", unit="step")
