@@ -1,4 +1,4 @@
-"""Neuron, Layer and MLP: the seed documents' neuron z = w1*x1 + ... + wn*xn + b, a = f(z), stacked.
+"""Neuron, Layer and MLP: the textbook neuron z = w1*x1 + ... + wn*xn + b, a = f(z), stacked.
 
 The weighted sum is one op of the graph, ``w·x+b``, with the textbook local derivatives
 dz/dw_i = x_i, dz/dx_i = w_i and dz/db = 1. One node per neuron instead of 2n (a product and a
