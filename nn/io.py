@@ -251,5 +251,9 @@ def _describe(architecture: dict[str, Any]) -> str:
 
 
 def _cut(text: str) -> str:
-    """``text``, or its first SHOWN characters and its length: errors never echo a whole huge value."""
+    """``text``, or its first SHOWN characters and its length: errors never echo a whole huge value.
+
+    It cuts text that is already a repr or a whole message, which ``arguments.shown_object`` would
+    escape a second time; that is why nn.load keeps its own cut.
+    """
     return text if len(text) <= SHOWN else f"{text[:SHOWN]}… ({len(text)} characters)"
