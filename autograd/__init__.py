@@ -8,7 +8,7 @@
 (2.0, 8.0)
 """
 
-from . import func
+from . import arguments, func
 from .backward import backpropagate, grad, topological_order
 from .check import check_local_derivatives, gradcheck, gradgradcheck
 from .collapse import register_grouping
@@ -31,6 +31,7 @@ __all__ = [
     "Op",
     "Value",
     "apply",
+    "arguments",
     "backpropagate",
     "backward_frames",
     "backward_player",

@@ -11,9 +11,11 @@ A derivative passes when ``|analytic - numeric| <= atol + rtol * |numeric|``, as
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from . import func
+from .arguments import number, real
 from .backward import topological_order
 from .mode import no_grad
 from .ops import Op
@@ -39,7 +41,7 @@ def gradcheck(
     xs = _point(inputs, "gradcheck")
     names = func.parameter_names(f, len(xs))
     analytic = func.grad(f, argnums=tuple(range(len(xs))))(*xs)
-    rows = [(name, _number(a), _central_difference(lambda *p: _number(f(*map(Value, p))), xs, i, eps))
+    rows = [(name, number(a), _central_difference(lambda *p: number(f(*map(Value, p))), xs, i, eps))
             for i, (name, a) in enumerate(zip(names, analytic))]
     title = f"gradcheck: the gradient of {_name(f)} at {_where(names, xs)} differs from central differences"
     return _verdict(title, rows, atol, rtol, eps, raise_exception)
@@ -59,9 +61,9 @@ def gradgradcheck(
     names = func.parameter_names(f, len(xs))
     analytic = func.hessian(f)(*xs)
     gradient = func.grad(f, argnums=tuple(range(len(xs))))
-    columns = [_central_difference(lambda *p: [_number(g) for g in gradient(*p)], xs, j, eps)
+    columns = [_central_difference(lambda *p: [number(g) for g in gradient(*p)], xs, j, eps)
                for j in range(len(xs))]
-    rows = [(f"{names[i]}, {names[j]}", _number(analytic[i][j]), columns[j][i])
+    rows = [(f"{names[i]}, {names[j]}", number(analytic[i][j]), columns[j][i])
             for i in range(len(xs)) for j in range(len(xs))]
     title = (f"gradgradcheck: the second derivatives of {_name(f)} at {_where(names, xs)} differ from "
              "central differences of its gradient")
@@ -121,10 +123,9 @@ def _local_rows(op: Op, xs: list[float], out: float, names: list[str], eps: floa
 
 def _check_settings(check: str, eps: float, atol: float, rtol: float) -> None:
     """The step must be a positive number and the tolerances non-negative ones."""
-    for name, value, smallest in (("eps", eps, "> 0"), ("atol", atol, ">= 0"), ("rtol", rtol, ">= 0")):
-        number = as_float(value, f"{check}: {name}")
-        if not math.isfinite(number) or number < 0.0 or (name == "eps" and number == 0.0):
-            raise ValueError(f"{check}: {name} must be a finite number {smallest}, got {value!r}")
+    real(eps, f"{check}: eps", low=0.0, low_open=True)
+    real(atol, f"{check}: atol", low=0.0)
+    real(rtol, f"{check}: rtol", low=0.0)
 
 
 def _point(inputs: Any, check: str) -> list[float]:
@@ -132,7 +133,7 @@ def _point(inputs: Any, check: str) -> list[float]:
     items = inputs if isinstance(inputs, (list, tuple)) else [inputs]
     if not items:
         raise ValueError(f"{check}: inputs is empty; give the point to check, e.g. [0.5, 2.0]")
-    return [_number(x, f"{check}: input {i}") for i, x in enumerate(items)]
+    return [number(x, f"{check}: input {i}") for i, x in enumerate(items)]
 
 
 def _central_difference(f: Callable[..., Any], xs: list[float], i: int, eps: float) -> Any:
@@ -150,10 +151,6 @@ def _either_side(f: Callable[..., Any], xs: list[float], i: int, eps: float) -> 
     up[i] += eps
     with no_grad():
         return f(*down), f(*up)
-
-
-def _number(x: Any, what: str = "a result") -> float:
-    return x.data if isinstance(x, Value) else as_float(x, what)
 
 
 def _name(f: Callable[..., Any]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .arguments import whole_number
 from .value import Value
 
 
@@ -17,8 +18,7 @@ def format_number(x: Any, precision: int = 4) -> str:
     """
     if isinstance(x, Value):
         x = x.data
-    if not isinstance(precision, int) or isinstance(precision, bool) or precision < 1:
-        raise ValueError(f"format_number: precision must be a whole number >= 1, got {precision!r}")
+    precision = whole_number(precision, "format_number: precision")
     x = float(x)
     if not math.isfinite(x):
         return repr(x)  # 'nan', 'inf', '-inf'

@@ -14,8 +14,10 @@ from __future__ import annotations
 import contextvars
 import functools
 import inspect
-from typing import Any, Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
+from .arguments import is_count
 from .backward import grad as gradients_of
 from .mode import enable_grad
 from .ops import Op
@@ -70,15 +72,17 @@ def hessian(f: Callable[..., Any]) -> Callable[..., list[list[Any]]]:
     return hessian_f
 
 
-def parameter_names(f: Callable[..., Any], count: int) -> list[str]:
-    """Names of ``f``'s first ``count`` positional parameters (``x0, x1, ...`` where it has none)."""
+def parameter_names(f: Callable[..., Any], count: int, fallback: str = "x") -> list[str]:
+    """Names of ``f``'s first ``count`` positional parameters; past those it has, ``fallback`` and the
+    position: ``x2``, or ``arg2`` with ``fallback="arg"``. Transforms and checks label inputs with them."""
+    parameters: Iterable[inspect.Parameter]
     try:
         parameters = inspect.signature(f).parameters.values()
     except (TypeError, ValueError):  # some builtins have no signature
         parameters = []
     positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
     names = [p.name for p in parameters if p.kind in positional][:count]
-    return names + [f"x{i}" for i in range(len(names), count)]
+    return names + [f"{fallback}{i}" for i in range(len(names), count)]
 
 
 def _value_and_grad(f: Callable[..., Any], argnums: Any, transform: str) -> Callable[..., tuple[Any, Any]]:
@@ -99,9 +103,7 @@ def _value_and_grad(f: Callable[..., Any], argnums: Any, transform: str) -> Call
 def _positions(argnums: Any, transform: str) -> tuple[int, ...]:
     """Validate ``argnums`` once, when the transform is made."""
     positions = (argnums,) if isinstance(argnums, int) else argnums
-    if not isinstance(positions, tuple) or not positions or any(
-        type(p) is not int or p < 0 for p in positions
-    ):
+    if not isinstance(positions, tuple) or not positions or not all(is_count(p) for p in positions):
         raise TypeError(f"{transform}: argnums must be an int >= 0 or a non-empty tuple of them, "
                         f"got {argnums!r}")
     if len(set(positions)) != len(positions):

@@ -10,7 +10,7 @@ file before touching a model; each error says what is wrong.
 
 from __future__ import annotations
 
-import itertools
+import inspect
 import json
 import math
 import numbers
@@ -18,21 +18,18 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from autograd import Value, write_atomically
+from autograd import Value, arguments, write_atomically
 
-from .checks import count
 from .layers import MLP, Layer, Neuron
 from .module import Module
 
 FORMAT = "chainrule.nn"
 VERSION = 1
 KEYS = {"format", "version", "architecture", "parameters"}
-MODELS: dict[str, type[Neuron | Layer | MLP]] = {"Neuron": Neuron, "Layer": Layer, "MLP": MLP}
-ARGUMENTS = {  # the architecture's keys for each model type, besides "type"
-    "Neuron": {"nin", "activation"},
-    "Layer": {"nin", "nout", "activation"},
-    "MLP": {"nin", "sizes", "activation", "output_activation"},
-}
+# The models a file can hold, by the "type" their architecture() gives: the class name. An
+# architecture's other keys are the constructor's arguments, all but the seed.
+MODELS: dict[str, type[Neuron | Layer | MLP]] = {model.__name__: model for model in (Neuron, Layer, MLP)}
+ARGUMENTS = {name: set(inspect.signature(model).parameters) - {"seed"} for name, model in MODELS.items()}
 # A parameter takes about 54 bytes of the file (its dotted name, its float, the JSON around them):
 # a million-parameter MLP(2, [1000, 1000, 1]) is 51 MiB. 64 MiB admits it with a quarter to spare,
 # and a file far bigger than any model is refused before it is read. Raise it with load(max_bytes=).
@@ -79,7 +76,7 @@ def load(
     that are not numbers, or not finite (unless ``allow_nonfinite``). The model is changed only
     when the whole file is valid.
     """
-    max_bytes = count(max_bytes, "load: max_bytes")
+    max_bytes = arguments.count(max_bytes, "load: max_bytes")
     try:
         architecture, state = _check_document(_parse(_read(path, max_bytes)))
         if model is None:
@@ -181,7 +178,7 @@ def _check_keys(what: str, expected: set[str], found: dict[str, Any]) -> None:
 
 
 def _parameter_count(architecture: Any) -> int:
-    """How many parameters the architecture has, computed before building anything that big."""
+    """How many parameters the architecture has, checked by its model class before anything that big is built."""
     if not isinstance(architecture, dict):
         raise ModelFileError(f"bad architecture: it must be an object, got {type(architecture).__name__}")
     kind = architecture.get("type")
@@ -190,28 +187,15 @@ def _parameter_count(architecture: Any) -> int:
             f'bad architecture: "type" must be one of {sorted(MODELS)}, got {_cut(repr(kind))}'
         )
     _check_keys(f"bad architecture: {kind} architectures", ARGUMENTS[kind] | {"type"}, architecture)
-    if kind == "MLP":
-        sizes = architecture["sizes"]
-        if not isinstance(sizes, list) or not sizes:
-            raise ModelFileError(
-                f"bad architecture: MLP sizes must be a non-empty list, got {_cut(repr(sizes))}"
-            )
-        widths = [architecture["nin"], *sizes]
-    else:
-        widths = [architecture["nin"], architecture.get("nout", 1)]
     try:
-        widths = [count(width, f"{kind} layer width") for width in widths]
+        return MODELS[kind].parameter_count(architecture)
     except (TypeError, ValueError) as error:
         raise ModelFileError(f"bad architecture: {_cut(str(error))}") from None
-    return sum((n_in + 1) * n_out for n_in, n_out in itertools.pairwise(widths))
 
 
 def _build(architecture: dict[str, Any]) -> Neuron | Layer | MLP:
-    """A new model of a checked architecture, or an error saying what its constructor refused."""
-    try:
-        return MODELS[architecture["type"]](**{k: v for k, v in architecture.items() if k != "type"})
-    except (TypeError, ValueError) as error:  # an activation that does not exist
-        raise ModelFileError(f"bad architecture: {_cut(str(error))}") from None
+    """A new model of an architecture that ``_parameter_count`` has checked."""
+    return MODELS[architecture["type"]](**{k: v for k, v in architecture.items() if k != "type"})
 
 
 def _parameters(model: Module, state: dict[str, Any]) -> list[tuple[str, Value]]:
@@ -267,5 +251,9 @@ def _describe(architecture: dict[str, Any]) -> str:
 
 
 def _cut(text: str) -> str:
-    """``text``, or its first SHOWN characters and its length: errors never echo a whole huge value."""
+    """``text``, or its first SHOWN characters and its length: errors never echo a whole huge value.
+
+    It cuts text that is already a repr or a whole message, which ``arguments.shown_object`` would
+    escape a second time; that is why nn.load keeps its own cut.
+    """
     return text if len(text) <= SHOWN else f"{text[:SHOWN]}… ({len(text)} characters)"

@@ -1,4 +1,4 @@
-"""Neuron, Layer and MLP: the seed documents' neuron z = w1*x1 + ... + wn*xn + b, a = f(z), stacked.
+"""Neuron, Layer and MLP: the textbook neuron z = w1*x1 + ... + wn*xn + b, a = f(z), stacked.
 
 The weighted sum is one op of the graph, ``w·x+b``, with the textbook local derivatives
 dz/dw_i = x_i, dz/dx_i = w_i and dz/db = 1. One node per neuron instead of 2n (a product and a
@@ -7,14 +7,14 @@ sum per input) makes training about ten times faster; the chain rule it applies 
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from autograd import Op, Value, apply
+from autograd import Op, Value, apply, arguments
 
-from .checks import choice, count, rng
 from .module import Module
 
 
@@ -49,7 +49,7 @@ ACTIVATIONS: dict[str, tuple[Callable[[Value], Value] | None, float]] = {
 
 def activation_name(activation: str | None, what: str) -> str:
     """The activation's name, with None meaning "linear"."""
-    return "linear" if activation is None else choice(activation, ACTIVATIONS, what)
+    return "linear" if activation is None else arguments.choice(activation, what, ACTIVATIONS)
 
 
 def check_inputs(module: Module, x: Any, nin: int) -> None:
@@ -62,13 +62,26 @@ def check_inputs(module: Module, x: Any, nin: int) -> None:
         raise ValueError(f"{module!r} expects {nin} inputs, got {size}")
 
 
+def layer_sizes(sizes: Any, what: str) -> Sequence[Any]:
+    """``sizes`` if it is a non-empty sequence (not a string): the widths of an MLP's layers, unchecked."""
+    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or not sizes:
+        raise TypeError(f"{what} must be a non-empty list of layer widths, got {sizes!r}")
+    return sizes
+
+
+def _weights_and_biases(kind: str, widths: Sequence[Any]) -> int:
+    """The weights and biases of fully connected layers of these widths, each checked to be a count."""
+    checked = [arguments.count(width, f"{kind} layer width") for width in widths]
+    return sum((n_in + 1) * n_out for n_in, n_out in itertools.pairwise(checked))
+
+
 class Neuron(Module):
     """z = w1*x1 + ... + wn*xn + b, a = f(z). Weights start small and random (seeded), the bias at 0."""
 
     def __init__(self, nin: int, activation: str | None = "relu", seed: int | random.Random | None = None) -> None:
-        self.nin = count(nin, "Neuron: nin")
+        self.nin = arguments.count(nin, "Neuron: nin")
         self.activation = activation_name(activation, "Neuron: activation")
-        generator = rng(seed, "Neuron: seed")
+        generator = arguments.rng(seed, "Neuron: seed")
         bound = ACTIVATIONS[self.activation][1] * math.sqrt(3.0 / self.nin)
         self.w = [Value(generator.uniform(-bound, bound)) for _ in range(self.nin)]
         self.b = Value(0.0)
@@ -85,6 +98,14 @@ class Neuron(Module):
         """The constructor's arguments, as ``nn.save`` stores them."""
         return {"type": "Neuron", "nin": self.nin, "activation": self.activation}
 
+    @classmethod
+    def parameter_count(cls, architecture: Mapping[str, Any]) -> int:
+        """How many parameters the model ``architecture`` describes has, checked as the constructor
+        checks its arguments but without building it: ``nn.load`` refuses a huge one at no cost."""
+        count = _weights_and_biases("Neuron", [architecture["nin"], 1])
+        activation_name(architecture["activation"], "Neuron: activation")
+        return count
+
     def __repr__(self) -> str:
         return f"Neuron({self.nin} inputs, {self.activation})"
 
@@ -95,9 +116,9 @@ class Layer(Module):
     def __init__(
         self, nin: int, nout: int, activation: str | None = "relu", seed: int | random.Random | None = None
     ) -> None:
-        generator = rng(seed, "Layer: seed")
-        self.nin = count(nin, "Layer: nin")
-        self.nout = count(nout, "Layer: nout")
+        generator = arguments.rng(seed, "Layer: seed")
+        self.nin = arguments.count(nin, "Layer: nin")
+        self.nout = arguments.count(nout, "Layer: nout")
         self.activation = activation_name(activation, "Layer: activation")
         self.neurons = [Neuron(self.nin, self.activation, generator) for _ in range(self.nout)]
         self.label_parameters()
@@ -110,6 +131,13 @@ class Layer(Module):
     def architecture(self) -> dict[str, Any]:
         """The constructor's arguments, as ``nn.save`` stores them."""
         return {"type": "Layer", "nin": self.nin, "nout": self.nout, "activation": self.activation}
+
+    @classmethod
+    def parameter_count(cls, architecture: Mapping[str, Any]) -> int:
+        """How many parameters the model ``architecture`` describes has, checked but not built (see Neuron's)."""
+        count = _weights_and_biases("Layer", [architecture["nin"], architecture["nout"]])
+        activation_name(architecture["activation"], "Layer: activation")
+        return count
 
     def __repr__(self) -> str:
         return f"Layer({self.nin} -> {self.nout}, {self.activation})"
@@ -132,11 +160,9 @@ class MLP(Module):
         output_activation: str | None = None,
         seed: int | random.Random | None = None,
     ) -> None:
-        generator = rng(seed, "MLP: seed")
-        self.nin = count(nin, "MLP: nin")
-        if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or not sizes:
-            raise TypeError(f"MLP: sizes must be a non-empty list of layer widths, got {sizes!r}")
-        self.sizes = [count(size, "MLP: each of sizes") for size in sizes]
+        generator = arguments.rng(seed, "MLP: seed")
+        self.nin = arguments.count(nin, "MLP: nin")
+        self.sizes = [arguments.count(size, "MLP: each of sizes") for size in layer_sizes(sizes, "MLP: sizes")]
         self.activation = activation_name(activation, "MLP: activation")
         self.output_activation = activation_name(output_activation, "MLP: output_activation")
         widths = [self.nin, *self.sizes]
@@ -151,8 +177,8 @@ class MLP(Module):
         """The output layer's Value (one output) or list of Values (several)."""
         check_inputs(self, x, self.nin)
         for layer in self.layers:
-            x = layer(x)
-        return x[0] if len(x) == 1 else x
+            x = outputs = layer(x)
+        return outputs[0] if len(outputs) == 1 else outputs
 
     def architecture(self) -> dict[str, Any]:
         """The constructor's arguments, as ``nn.save`` stores them."""
@@ -163,6 +189,14 @@ class MLP(Module):
             "activation": self.activation,
             "output_activation": self.output_activation,
         }
+
+    @classmethod
+    def parameter_count(cls, architecture: Mapping[str, Any]) -> int:
+        """How many parameters the model ``architecture`` describes has, checked but not built (see Neuron's)."""
+        count = _weights_and_biases("MLP", [architecture["nin"], *layer_sizes(architecture["sizes"], "MLP: sizes")])
+        activation_name(architecture["activation"], "MLP: activation")
+        activation_name(architecture["output_activation"], "MLP: output_activation")
+        return count
 
     def __repr__(self) -> str:
         shapes = ", ".join(f"{layer.nout} {layer.activation}" for layer in self.layers)

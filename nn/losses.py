@@ -1,19 +1,18 @@
 """Losses: one number saying how wrong a batch of outputs is, built from Values so it can be differentiated.
 
 Every loss takes the model's outputs for a batch (one per sample) and the matching labels,
-and returns a Value: the mean over the batch, except ``half_squared_error`` (a sum, as the seed
-documents write E). ``l2_penalty`` is added to a loss to keep the weights small.
+and returns a Value: the mean over the batch, except ``half_squared_error`` (a sum, as the
+textbook writes E). ``mse_loss`` and ``half_squared_error`` also take plain floats, and then
+return a float. ``l2_penalty`` is added to a loss to keep the weights small.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from autograd import Op, Value
-
-from .checks import real
+from autograd import Op, Value, arguments
 
 
 def _softplus(x: float) -> float:
@@ -31,6 +30,8 @@ def _sigmoid(x: Any) -> Any:
 
 SOFTPLUS = Op("softplus", _softplus, lambda x, out: (_sigmoid(x),))
 
+Scalar = TypeVar("Scalar", Value, float)  # a loss of Values is a Value; of floats, a float
+
 
 def _batch_size(outputs: Any, labels: Any, what: str) -> int:
     """The number of samples, after checking outputs and labels are equally long, non-empty lists."""
@@ -44,33 +45,38 @@ def _batch_size(outputs: Any, labels: Any, what: str) -> int:
     return len(outputs)
 
 
-def _sum_of_squared_errors(predictions: Sequence[Any], targets: Sequence[Any]) -> Any:
+def _sum_of_squared_errors(predictions: Sequence[Scalar], targets: Sequence[float]) -> Scalar:
     total: Any = 0.0
     for a, y in zip(predictions, targets):
         d = y - a
         total = total + d * d
-    return total
+    return cast(Scalar, total)
 
 
-def mse_loss(predictions: Sequence[Value | float], targets: Sequence[float]) -> Value:
+def _mean(terms: list[Value], n: int) -> Value:
+    """(0 + t1 + ... + tn) * (1 / n): the mean of a batch's terms, n >= 1, as a node of the graph."""
+    return cast(Value, sum(terms)) * (1.0 / n)
+
+
+def mse_loss(predictions: Sequence[Scalar], targets: Sequence[float]) -> Scalar:
     """Mean squared error: mean((y - a)^2) over the batch."""
     n = _batch_size(predictions, targets, "mse_loss")
     return _sum_of_squared_errors(predictions, targets) * (1.0 / n)
 
 
-def half_squared_error(predictions: Sequence[Value | float], targets: Sequence[float]) -> Value:
-    """The seed documents' E = 1/2 * sum((y - a)^2); the 1/2 cancels the 2 of the derivative."""
+def half_squared_error(predictions: Sequence[Scalar], targets: Sequence[float]) -> Scalar:
+    """The textbook's E = 1/2 * sum((y - a)^2); the 1/2 cancels the 2 of the derivative."""
     _batch_size(predictions, targets, "half_squared_error")
     return 0.5 * _sum_of_squared_errors(predictions, targets)
 
 
-def hinge_loss(scores: Sequence[Value | float], labels: Sequence[int | float]) -> Value:
+def hinge_loss(scores: Sequence[Value], labels: Sequence[int | float]) -> Value:
     """Max-margin loss, as micrograd's demo: mean(relu(1 - y * score)) for labels y of -1 or +1."""
     n = _batch_size(scores, labels, "hinge_loss")
     for y in labels:
         if y != 1 and y != -1:
             raise ValueError(f"hinge_loss: labels must be -1 or +1 (data sets: labels='signed'), got {y!r}")
-    return sum([(1.0 - y * s).relu() for s, y in zip(scores, labels)]) * (1.0 / n)
+    return _mean([(1.0 - y * s).relu() for s, y in zip(scores, labels)], n)
 
 
 def bce_with_logits(logits: Sequence[Value | float], labels: Sequence[int | float]) -> Value:
@@ -83,10 +89,10 @@ def bce_with_logits(logits: Sequence[Value | float], labels: Sequence[int | floa
     for y in labels:
         if not (isinstance(y, (int, float)) and 0.0 <= y <= 1.0):
             raise ValueError(f"bce_with_logits: labels must be numbers in [0, 1] (data sets: labels='index'), got {y!r}")
-    return sum([SOFTPLUS(z) - y * z for z, y in zip(logits, labels)]) * (1.0 / n)
+    return _mean([SOFTPLUS(z) - y * z for z, y in zip(logits, labels)], n)
 
 
-def cross_entropy(logits: Sequence[Sequence[Value | float]], labels: Sequence[int]) -> Value:
+def cross_entropy(logits: Sequence[Sequence[Value]], labels: Sequence[int]) -> Value:
     """Softmax cross-entropy: mean(log(sum_j e^z_j) - z_label), one list of logits per sample.
 
     The log-sum-exp subtracts the largest logit first, so e^z never overflows.
@@ -96,13 +102,13 @@ def cross_entropy(logits: Sequence[Sequence[Value | float]], labels: Sequence[in
     for zs, label in zip(logits, labels):
         if not (isinstance(label, int) and 0 <= label < len(zs)):
             raise ValueError(f"cross_entropy: a label must be a class index in [0, {len(zs)}), got {label!r}")
-        top = max(z.data if isinstance(z, Value) else z for z in zs)
-        log_sum_exp = sum([(z - top).exp() for z in zs]).log() + top
+        top = max(arguments.number(z, "cross_entropy: a logit") for z in zs)
+        log_sum_exp = cast(Value, sum([(z - top).exp() for z in zs])).log() + top
         total = total + (log_sum_exp - zs[label])
-    return total * (1.0 / n)
+    return cast(Value, total * (1.0 / n))
 
 
-def l2_penalty(parameters: Iterable[Value], alpha: float = 1.0) -> Value:
-    """alpha * sum(p^2): added to a loss, it pulls every weight towards 0."""
-    alpha = real(alpha, "l2_penalty: alpha", low=0.0)
+def l2_penalty(parameters: Iterable[Value], alpha: float = 1.0) -> Value | float:
+    """alpha * sum(p^2): added to a loss, it pulls every weight towards 0 (0.0 for no parameters)."""
+    alpha = arguments.real(alpha, "l2_penalty: alpha", low=0.0)
     return alpha * sum([p * p for p in parameters])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from autograd import Value
+from autograd import Value, arguments
 
 Output = Value | float | Sequence[Value | float]
 
@@ -12,9 +12,9 @@ Output = Value | float | Sequence[Value | float]
 def predicted_class(output: Output) -> int:
     """1 if a single score is positive, else 0; for a list of logits, the index of the largest."""
     if isinstance(output, Sequence):
-        scores = [_number(z) for z in output]
+        scores = [arguments.number(z) for z in output]
         return scores.index(max(scores))
-    return int(_number(output) > 0.0)
+    return int(arguments.number(output) > 0.0)
 
 
 def accuracy(outputs: Sequence[Output], labels: Sequence[int | float]) -> float:
@@ -30,7 +30,3 @@ def accuracy(outputs: Sequence[Output], labels: Sequence[int | float]) -> float:
         truth = label if isinstance(output, Sequence) else int(label > 0)
         right += predicted_class(output) == truth
     return right / len(outputs)
-
-
-def _number(x: Value | float) -> float:
-    return x.data if isinstance(x, Value) else x

@@ -12,7 +12,7 @@ import numbers
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from autograd import Value
+from autograd import Value, arguments
 
 
 class Module:
@@ -97,11 +97,13 @@ def _walk(obj: Any, name: str) -> Iterator[tuple[str, Value]]:
 
 def _parameter_value(name: str, value: Any, allow_nonfinite: bool) -> float:
     if not isinstance(value, numbers.Real) or isinstance(value, bool):
-        raise TypeError(f"load_state_dict: {name} must be a real number, got {type(value).__name__} {value!r}")
+        raise TypeError(
+            f"load_state_dict: {name} must be a real number, got {type(value).__name__} {arguments.shown_object(value)}"
+        )
     try:
         number = float(value)
     except OverflowError:
-        raise ValueError(f"load_state_dict: {name} = {value!r} is too large for a float") from None
+        raise ValueError(f"load_state_dict: {name} = {arguments.shown_object(value)} is too large for a float") from None
     if not (allow_nonfinite or math.isfinite(number)):
         raise ValueError(f"load_state_dict: {name} = {number!r} is not finite (pass allow_nonfinite=True to accept)")
     return number
@@ -109,5 +111,5 @@ def _parameter_value(name: str, value: Any, allow_nonfinite: bool) -> float:
 
 def _some(names: list[Any]) -> str:
     """A short, readable sample of a list of names for an error message."""
-    shown = ", ".join(repr(n) for n in names[:3])
+    shown = ", ".join(arguments.shown_object(n) for n in names[:3])
     return f"[{shown}{', ...' if len(names) > 3 else ''}]"

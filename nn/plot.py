@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from autograd import no_grad
+from autograd import arguments, no_grad
 
-from .checks import count
 from .metrics import predicted_class
 
 
@@ -26,7 +25,7 @@ def plot_decision_boundary(
     """
     from matplotlib.figure import Figure
 
-    resolution = count(resolution, "plot_decision_boundary: resolution", minimum=2)
+    resolution = arguments.count(resolution, "plot_decision_boundary: resolution", minimum=2)
     if len(X) != len(y) or not X or any(len(x) != 2 for x in X):
         raise ValueError("plot_decision_boundary: needs 2-D points X and as many labels y, at least one")
     axes = [[x[i] for x in X] for i in (0, 1)]

@@ -10,15 +10,21 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from autograd import Value
+from autograd import Value, arguments
 
-from .checks import count, real, rng
 from .losses import hinge_loss, l2_penalty
 from .metrics import accuracy
-from .module import Module
 from .optim import Optimizer
+
+
+class Model(Protocol):
+    """What ``fit`` trains: a module called on one input (a Neuron, Layer, MLP or your own)."""
+
+    def __call__(self, x: Sequence[float], /) -> Any: ...
+
+    def parameters(self) -> list[Value]: ...
 
 
 @dataclass
@@ -30,7 +36,7 @@ class History:
 
 
 def fit(
-    model: Module,
+    model: Model,
     X: Sequence[Sequence[float]],
     y: Sequence[int | float],
     optimizer: Optimizer,
@@ -52,10 +58,10 @@ def fit(
     """
     if len(X) != len(y) or not X:
         raise ValueError(f"fit: needs as many labels as inputs, at least one; got {len(X)} and {len(y)}")
-    steps = count(steps, "fit: steps")
-    l2 = real(l2, "fit: l2", low=0.0)
-    size = len(X) if batch_size is None else min(count(batch_size, "fit: batch_size"), len(X))
-    generator = rng(seed, "fit: seed")
+    steps = arguments.count(steps, "fit: steps")
+    l2 = arguments.real(l2, "fit: l2", low=0.0)
+    size = len(X) if batch_size is None else min(arguments.count(batch_size, "fit: batch_size"), len(X))
+    generator = arguments.rng(seed, "fit: seed")
     parameters = model.parameters()
     history = History()
     bar = _progress_bar(steps) if progress else None
@@ -84,7 +90,7 @@ def fit(
 def _progress_bar(steps: int) -> Any:
     """A tqdm bar over ``steps``, or None when tqdm is not installed (then training is silent)."""
     try:
-        from tqdm.auto import tqdm
+        from tqdm.auto import tqdm  # type: ignore[import-untyped, unused-ignore]
     except ImportError:
         return None
     return tqdm(total=steps, desc="fit", unit="step")

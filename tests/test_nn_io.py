@@ -278,6 +278,20 @@ def test_the_size_limit_must_be_a_positive_count(tmp_path, max_bytes) -> None:
         nn.load(tmp_path / "model.json", max_bytes=max_bytes)
 
 
+@pytest.mark.parametrize("kind", ["Neuron", "Layer", "MLP"])
+def test_each_model_class_counts_the_parameters_of_an_architecture(kind) -> None:
+    model = {"Neuron": nn.Neuron(3), "Layer": nn.Layer(3, 2), "MLP": nn.MLP(2, [4, 3, 1])}[kind]
+    assert type(model).parameter_count(model.architecture()) == model.num_parameters()
+
+
+def test_a_huge_architecture_is_refused_before_it_is_built(tmp_path, model, monkeypatch) -> None:
+    path = tmp_path / "model.json"
+    path.write_text(edit(lambda d: d["architecture"].update(sizes=[10**9] * 3))("", saved(model, path)), encoding="utf-8")
+    monkeypatch.setattr(nn.MLP, "__init__", lambda *args, **kwargs: pytest.fail("the model was built"))
+    with pytest.raises(nn.ModelFileError, match="has 2000000005000000000 parameters, but the file lists 31"):
+        nn.load(path)
+
+
 def test_a_model_of_another_shape_is_not_overwritten(tmp_path, model) -> None:
     path = tmp_path / "model.json"
     nn.save(model, path)

@@ -126,3 +126,17 @@ def test_step_refuses_a_gradient_that_is_a_graph() -> None:
     (p * p).backward(create_graph=True)
     with pytest.raises(TypeError, match="the gradient of 'p' is Value"):
         nn.SGD([p], lr=0.1).step()
+
+
+def test_a_new_optimizer_writes_only_its_update_rule() -> None:
+    class HeavyBall(nn.Optimizer):  # SGD with momentum 0.5, on the base's state and weight decay
+        def step(self) -> None:
+            velocity = self.buffer("velocity")
+            for i, (p, g) in enumerate(zip(self.parameters, self.decayed_gradients())):
+                velocity[i] = 0.5 * velocity[i] + g
+                p.data -= self.lr * velocity[i]
+
+    ours = run_ours(lambda ps: HeavyBall(ps, lr=0.05, weight_decay=0.1))
+    assert ours == run_ours(lambda ps: nn.SGD(ps, lr=0.05, momentum=0.5, weight_decay=0.1))
+    with pytest.raises(TypeError, match="abstract"):
+        nn.Optimizer([Value(1.0)], lr=0.1)  # type: ignore[abstract]
