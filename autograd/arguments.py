@@ -14,10 +14,10 @@ import random
 from collections.abc import Collection
 from typing import Any
 
-from .messages import shown_object
+from .messages import shown, shown_object
 from .value import Value, as_float
 
-__all__ = ["choice", "count", "is_count", "number", "real", "rng", "shown_object", "whole_number"]
+__all__ = ["choice", "count", "is_count", "number", "real", "rng", "shown", "shown_object", "whole_number"]
 
 
 def is_count(value: Any, minimum: int = 0) -> bool:

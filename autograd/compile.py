@@ -16,7 +16,6 @@ without building any Value, and on NumPy arrays to evaluate a whole batch of sam
 from __future__ import annotations
 
 import builtins
-import inspect
 import linecache
 import traceback
 import types
@@ -26,6 +25,7 @@ from typing import Any, Callable, Iterable, Iterator, Literal, Sequence
 
 from .backward import topological_order
 from .codegen import Program, generate
+from .func import parameter_names
 from .messages import shown_object
 from .mode import enable_grad
 from .namespaces import FLOATS, by_reference, numpy_namespace
@@ -74,7 +74,7 @@ def compile(  # noqa: A001 - the name the issue asks for; builtins.compile stays
         )
     if type(max_nodes) is not int or max_nodes < 1:
         raise ValueError(f"compile: max_nodes must be a whole number >= 1, got {max_nodes!r}")
-    names = _argument_names(fn, len(example_inputs))
+    names = parameter_names(fn, len(example_inputs), fallback="arg")
     arguments = tuple(_as_values(tree, name, ()) for tree, name in zip(example_inputs, names))
     inputs = _input_leaves(arguments, names)
     wrt = arguments if wrt is None else wrt
@@ -321,16 +321,6 @@ def _graph_shape(order: list[Value], inputs: list[Value], captured: list[Value])
 
 
 # ---------------------------------------------------------------- input structures
-
-
-def _argument_names(fn: Callable[..., Any], n: int) -> list[str]:
-    """fn's positional parameter names (for naming unlabelled inputs), ``arg<i>`` past them."""
-    try:
-        parameters = inspect.signature(fn).parameters.values()
-    except (TypeError, ValueError):
-        parameters = []  # type: ignore[assignment]
-    names = [p.name for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    return [names[i] if i < len(names) else f"arg{i}" for i in range(n)]
 
 
 def _as_values(tree: Tree, name: str, path: tuple[int, ...]) -> Tree:

@@ -130,7 +130,7 @@ def _parse(data: bytes) -> Any:
             f"not JSON, or cut short: {error.msg} (line {error.lineno}, column {error.colno})"
         ) from None
     except ValueError as error:  # an integer of more than 4300 digits
-        raise ModelFileError(f"not JSON that Python can read: {_cut(str(error))}") from None
+        raise ModelFileError(f"not JSON that Python can read: {arguments.shown(str(error), SHOWN)}") from None
     except RecursionError:
         raise ModelFileError("nested too deeply to be a model file") from None
 
@@ -142,7 +142,7 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
-                raise ModelFileError(f"the key {_cut(repr(key))} appears more than once")
+                raise ModelFileError(f"the key {arguments.shown_object(key, SHOWN)} appears more than once")
             seen.add(key)
     return document
 
@@ -154,7 +154,7 @@ def _check_document(document: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     version = document.get("version")
     if type(version) is not int or version != VERSION:
         raise ModelFileError(
-            f"unsupported format version {_cut(repr(version))} (this chainrule reads version {VERSION})"
+            f"unsupported format version {arguments.shown_object(version, SHOWN)} (this chainrule reads version {VERSION})"
         )
     _check_keys("model files", KEYS, document)
     architecture, state = document["architecture"], document["parameters"]
@@ -172,7 +172,7 @@ def _check_document(document: Any) -> tuple[dict[str, Any], dict[str, Any]]:
 def _check_keys(what: str, expected: set[str], found: dict[str, Any]) -> None:
     """Nothing, or an error naming the keys ``found`` misses and those it should not have."""
     wrong = {"misses": sorted(expected - set(found)), "also has": sorted(set(found) - expected)}
-    faults = " and ".join(f"{verb} {_cut(repr(keys))}" for verb, keys in wrong.items() if keys)
+    faults = " and ".join(f"{verb} {arguments.shown_object(keys, SHOWN)}" for verb, keys in wrong.items() if keys)
     if faults:
         raise ModelFileError(f"{what} have the keys {sorted(expected)}; this one {faults}")
 
@@ -184,13 +184,13 @@ def _parameter_count(architecture: Any) -> int:
     kind = architecture.get("type")
     if not isinstance(kind, str) or kind not in MODELS:
         raise ModelFileError(
-            f'bad architecture: "type" must be one of {sorted(MODELS)}, got {_cut(repr(kind))}'
+            f'bad architecture: "type" must be one of {sorted(MODELS)}, got {arguments.shown_object(kind, SHOWN)}'
         )
     _check_keys(f"bad architecture: {kind} architectures", ARGUMENTS[kind] | {"type"}, architecture)
     try:
         return MODELS[kind].parameter_count(architecture)
     except (TypeError, ValueError) as error:
-        raise ModelFileError(f"bad architecture: {_cut(str(error))}") from None
+        raise ModelFileError(f"bad architecture: {arguments.shown(str(error), SHOWN)}") from None
 
 
 def _build(architecture: dict[str, Any]) -> Neuron | Layer | MLP:
@@ -215,7 +215,7 @@ def _parameters(model: Module, state: dict[str, Any]) -> list[tuple[str, Value]]
 
 def _example(names: list[str]) -> str:
     """The first of ``names``, cut short, for an error message."""
-    return f" (such as {_cut(repr(names[0]))})" if names else ""
+    return f" (such as {arguments.shown_object(names[0], SHOWN)})" if names else ""
 
 
 def _floats(state: Mapping[str, Any], allow_nonfinite: bool, verb: str) -> dict[str, float]:
@@ -234,11 +234,11 @@ def _floats(state: Mapping[str, Any], allow_nonfinite: bool, verb: str) -> dict[
 def _float(name: str, value: Any) -> float:
     """One parameter's value as a float, or an error naming the parameter."""
     if not isinstance(value, numbers.Real) or isinstance(value, bool):
-        raise TypeError(f"parameter {name} is {type(value).__name__} {_cut(repr(value))}, not a number")
+        raise TypeError(f"parameter {name} is {type(value).__name__} {arguments.shown_object(value, SHOWN)}, not a number")
     try:
         return float(value)
     except OverflowError:
-        raise ValueError(f"parameter {name} = {_cut(repr(value))} is too large for a float") from None
+        raise ValueError(f"parameter {name} = {arguments.shown_object(value, SHOWN)} is too large for a float") from None
 
 
 def _architecture_of(model: Module) -> Any:
@@ -247,13 +247,4 @@ def _architecture_of(model: Module) -> Any:
 
 
 def _describe(architecture: dict[str, Any]) -> str:
-    return _cut(", ".join(f"{key}={value!r}" for key, value in architecture.items()))
-
-
-def _cut(text: str) -> str:
-    """``text``, or its first SHOWN characters and its length: errors never echo a whole huge value.
-
-    It cuts text that is already a repr or a whole message, which ``arguments.shown_object`` would
-    escape a second time; that is why nn.load keeps its own cut.
-    """
-    return text if len(text) <= SHOWN else f"{text[:SHOWN]}… ({len(text)} characters)"
+    return arguments.shown(", ".join(f"{key}={value!r}" for key, value in architecture.items()), SHOWN)

@@ -161,7 +161,7 @@ BROKEN_FILES: dict[str, tuple[Change, str]] = {
     "a string for a number": (parameter('"0.5"'), f"parameter {B} is str '0.5', not a number"),
     "a bool for a number": (parameter("true"), f"parameter {B} is bool True, not a number"),
     "null for a number": (parameter("null"), f"parameter {B} is NoneType None, not a number"),
-    "an integer too big for a float": (parameter("1" + "0" * 400), f"parameter {B} = 1000.* is too large"),
+    "an integer too big for a float": (parameter("1" + "0" * 400), f"parameter {B} = an int of about 401 digits is too large"),
     "NaN": (parameter("NaN"), rf"1 parameter is not finite \({B} = nan\); pass allow_nonfinite=True to"),
     "a number too big": (parameter("1e999"), rf"1 parameter is not finite \({B} = inf\)"),
     "a duplicate key": (parameter(f'0.0, "{B}": 1.0'), f"the key '{B}' appears more than once"),
@@ -220,7 +220,7 @@ def test_a_huge_value_is_shown_cut_short(tmp_path, model, kind) -> None:
     with pytest.raises(nn.ModelFileError) as error:
         nn.load(path)
     message = str(error.value)
-    assert len(message) < 1000 and re.search(r"… \(\d+ characters\)", message), message
+    assert len(message) < 1000 and re.search(r"… \([\d,]+ characters\)", message), message
 
 
 def test_a_duplicate_among_many_keys_is_named(tmp_path) -> None:
@@ -327,7 +327,7 @@ def test_save_refuses_what_it_cannot_describe(tmp_path) -> None:
         pytest.param("0.5", TypeError, "is str '0.5', not a number", id="str"),
         pytest.param(None, TypeError, "is NoneType None, not a number", id="None"),
         pytest.param(True, TypeError, "is bool True, not a number", id="bool"),
-        pytest.param(10**400, ValueError, "= 1000.* is too large for a float", id="10**400"),
+        pytest.param(10**400, ValueError, "= an int of about 401 digits is too large for a float", id="10**400"),
     ],
 )
 def test_save_names_a_parameter_that_is_not_a_number_before_writing(tmp_path, model, value, error, message):
