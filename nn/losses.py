@@ -8,27 +8,10 @@ return a float. ``l2_penalty`` is added to a loss to keep the weights small.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar, cast
 
-from autograd import Op, Value, arguments
-
-
-def _softplus(x: float) -> float:
-    """log(1 + e^x) without overflow: max(x, 0) + log(1 + e^-|x|)."""
-    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
-
-
-def _sigmoid(x: Any) -> Any:
-    """The derivative of softplus, for a float or a Value."""
-    if isinstance(x, Value):
-        return x.sigmoid()
-    e = math.exp(-abs(x))  # never overflows
-    return 1.0 / (1.0 + e) if x >= 0.0 else e / (1.0 + e)
-
-
-SOFTPLUS = Op("softplus", _softplus, lambda x, out: (_sigmoid(x),))
+from autograd import Value, arguments
 
 Scalar = TypeVar("Scalar", Value, float)  # a loss of Values is a Value; of floats, a float
 
@@ -89,7 +72,7 @@ def bce_with_logits(logits: Sequence[Value | float], labels: Sequence[int | floa
     for y in labels:
         if not (isinstance(y, (int, float)) and 0.0 <= y <= 1.0):
             raise ValueError(f"bce_with_logits: labels must be numbers in [0, 1] (data sets: labels='index'), got {y!r}")
-    return _mean([SOFTPLUS(z) - y * z for z, y in zip(logits, labels)], n)
+    return _mean([(z if isinstance(z, Value) else Value(z)).softplus() - y * z for z, y in zip(logits, labels)], n)
 
 
 def cross_entropy(logits: Sequence[Sequence[Value]], labels: Sequence[int]) -> Value:
