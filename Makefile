@@ -8,7 +8,10 @@ BIN    := $(VENV)/bin
 demo: system-packages $(VENV)/.demo
 	$(BIN)/python demo.py
 
+# Lint and types first (seconds), then the suite, notebooks included.
 test: system-packages $(VENV)/.test
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 notebooks: system-packages $(VENV)/.notebooks

@@ -14,8 +14,8 @@ import random
 from collections.abc import Collection
 from typing import Any
 
+from .floats import as_float, number
 from .messages import shown, shown_object
-from .value import Value, as_float
 
 __all__ = ["choice", "count", "is_count", "number", "real", "rng", "shown", "shown_object", "whole_number"]
 
@@ -69,11 +69,6 @@ def rng(seed: int | random.Random | None, what: str) -> random.Random:
     if _is_int(seed):
         return random.Random(int(seed))
     raise TypeError(f"{what} must be an int, a random.Random or None, got {type(seed).__name__} {seed!r}")
-
-
-def number(x: Value | float, what: str = "a result") -> float:
-    """The float that ``x`` stands for: a Value's data, or a real number as ``as_float`` converts it."""
-    return x.data if isinstance(x, Value) else as_float(x, what)
 
 
 def _is_int(value: Any) -> bool:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence, Sized
 from contextlib import nullcontext
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence, Sized
+from typing import TYPE_CHECKING, Any
 
+from .floats import as_float
 from .messages import shown_object
 from .mode import enable_grad
-from .value import Value, as_float
+from .value import Value
 
 if TYPE_CHECKING:
     from .ops import Op

@@ -17,9 +17,10 @@ from typing import Any
 from . import func
 from .arguments import number, real
 from .backward import topological_order
+from .floats import as_float
 from .mode import no_grad
 from .ops import Op
-from .value import Value, as_float
+from .value import Value
 
 Row = tuple[str, float, float]  # the input(s) differentiated by, analytic, numeric
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 import keyword
 import textwrap
 import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from .backward import backpropagate
 from .messages import shown_object

@@ -20,17 +20,19 @@ import linecache
 import traceback
 import types
 import weakref
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import count, islice
-from typing import Any, Callable, Iterable, Iterator, Literal, Sequence
+from typing import Any, Literal
 
 from .backward import topological_order
 from .codegen import Program, generate
+from .floats import as_float
 from .func import parameter_names
 from .messages import shown_object
 from .mode import enable_grad
 from .namespaces import FLOATS, by_reference, numpy_namespace
 from .ops import Op
-from .value import Value, apply, as_float
+from .value import Value, apply
 
 Tree = Any  # a leaf, or a list or tuple of trees
 _programs = count(1)
@@ -38,7 +40,7 @@ MAX_NODES = 100_000
 """compile's default ``max_nodes``: the largest traced graph it writes code for."""
 
 
-def compile(  # noqa: A001 - the name the issue asks for; builtins.compile stays reachable as such
+def compile(
     fn: Callable[..., Value],
     example_inputs: Sequence[Tree],
     wrt: Value | Sequence[Tree] | None = None,
@@ -102,7 +104,7 @@ class Compiled:
 
     def __init__(self, fn: Callable[..., Value], program: Program, arguments: tuple[Tree, ...],
                  argument_names: list[str], inputs: list[Value], captured: list[Value], wrt: Tree,
-                 shape: list[tuple] | None) -> None:
+                 shape: list[tuple[Any, Any]] | None) -> None:
         self.fn, self.program, self.wrt = fn, program, wrt
         self._arguments, self._argument_names = arguments, argument_names
         self._inputs, self._captured, self._shape = inputs, captured, shape
@@ -114,7 +116,7 @@ class Compiled:
         linecache.cache[self._filename] = (len(text), None, text.splitlines(True), self._filename)
         weakref.finalize(self, linecache.cache.pop, self._filename, None)  # tracebacks show the generated lines
         namespace = {**FLOATS, **by_reference(program.by_reference, vectorise=False)}
-        exec(builtins.compile(text, self._filename, "exec"), namespace)
+        exec(builtins.compile(text, self._filename, "exec"), namespace)  # noqa: S102 - code the compiler wrote
         self._on_floats, self._loop = namespace[program.name], namespace[program.loop_name]
         self._on_arrays: Callable[..., Any] | None = None  # made on the first batch: NumPy is optional
 
@@ -215,7 +217,8 @@ class Compiled:
             self._on_arrays = types.FunctionType(self._on_floats.__code__, namespace, self.program.name)
         try:
             with np.errstate(divide="raise", invalid="raise", over="ignore", under="ignore"):
-                return self._on_arrays(*flat, *[leaf.data for leaf in self._captured])
+                result: tuple[Any, Any] = self._on_arrays(*flat, *[leaf.data for leaf in self._captured])
+                return result
         except FloatingPointError as error:
             raise ValueError(
                 f"compile: NumPy batch of {self.program.name}: {error} at "
@@ -246,7 +249,7 @@ class Compiled:
             )
 
 
-def _describe(shape: list[tuple], k: int) -> str:
+def _describe(shape: list[tuple[Any, Any]], k: int) -> str:
     """Node ``k`` of a graph shape in words, for check=True's error."""
     if k >= len(shape):
         return f"missing ({len(shape)} nodes)"
@@ -308,7 +311,7 @@ def _expanded(order: list[Value]) -> list[Value]:
     return topological_order([rebuilt[order[-1]]])
 
 
-def _graph_shape(order: list[Value], inputs: list[Value], captured: list[Value]) -> list[tuple]:
+def _graph_shape(order: list[Value], inputs: list[Value], captured: list[Value]) -> list[tuple[Any, Any]]:
     """The graph as data: per node, its op and children's positions, or which input or constant it is."""
     position = {node: i for i, node in enumerate(order)}
     leaf_kind = {**{leaf: ("input", k) for k, leaf in enumerate(inputs)},
@@ -477,6 +480,7 @@ def _rectangular_shape(tree: Tree) -> tuple[int, ...] | None:
     if not isinstance(tree, (list, tuple)):
         return ()
     shapes = {_rectangular_shape(t) for t in tree}
-    if len(shapes) > 1 or None in shapes:
-        return None
-    return (len(tree), *shapes.pop()) if shapes else (0,)
+    if not shapes:
+        return (0,)
+    inner = shapes.pop()
+    return None if shapes or inner is None else (len(tree), *inner)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import graphviz  # type: ignore[import-untyped]  # the package has no type hints
+import graphviz
 
 INSTALL_HINT = (
     "Drawing needs Graphviz's `dot` program, which is not on PATH. Install it with one of\n"

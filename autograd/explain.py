@@ -79,8 +79,8 @@ class Explanation:
             lines = [f"{grad} = {terms} = {number(self.total)}", "  one term per path:"]
         else:
             lines = [
-                f"{grad} is a sum over {self.path_count:,} paths, "
-                f"too many to list (max_paths={len(self.paths)}).",
+                (f"{grad} is a sum over {self.path_count:,} paths, "
+                 f"too many to list (max_paths={len(self.paths)})."),
                 f"  the {len(self.paths)} largest contributions:",
             ]
         lines += [

@@ -19,9 +19,10 @@ from typing import Any
 
 from .arguments import is_count
 from .backward import grad as gradients_of
+from .floats import as_float
 from .mode import enable_grad
 from .ops import Op
-from .value import Value, as_float
+from .value import Value
 
 _depth = contextvars.ContextVar("chainrule_transform_depth", default=0)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextvars
 import functools
 import inspect
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 _recording = contextvars.ContextVar("chainrule_grad_enabled", default=True)
 _saved: contextvars.ContextVar[tuple[bool, ...]] = contextvars.ContextVar("chainrule_saved_modes", default=())
@@ -76,7 +77,7 @@ def _generator(fn: Callable[..., Any], mode: type[_GradMode]) -> Callable[..., A
                     with mode():
                         generator.close()
                     raise
-                except BaseException as error:  # thrown in by the caller: the body handles it, in mode
+                except BaseException as error:  # noqa: BLE001 - thrown in by the caller: the body handles it, in mode
                     with mode():
                         item = generator.throw(error)
                 else:
@@ -105,7 +106,7 @@ def _async_generator(fn: Callable[..., Any], mode: type[_GradMode]) -> Callable[
                     with mode():
                         await generator.aclose()
                     raise
-                except BaseException as error:
+                except BaseException as error:  # noqa: BLE001 - as above
                     with mode():
                         item = await generator.athrow(error)
                 else:

@@ -9,8 +9,9 @@ Both namespaces are built here from the table; nothing here knows any particular
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import cache
-from typing import Any, Callable
+from typing import Any
 
 from .backward import wrong_arity
 from .ops import TABLE, Binding, Op

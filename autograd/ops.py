@@ -16,17 +16,15 @@ Adding a built-in op is one row here, its ``Value`` method, and its test case.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from numbers import Real
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any
+
+from .floats import number
 
 # ---------------------------------------------------------------- helpers for derivative rules
-
-
-def number(x: Any) -> float:
-    """The plain number behind a float or a Value, for rules that branch on it."""
-    return x if type(x) is float else float(x) if isinstance(x, Real) else x.data
 
 
 def exp(x: Any) -> Any:
@@ -119,7 +117,7 @@ def _softplus(x: float) -> float:
 
 
 def _relu(x: float) -> float:
-    return 0.0 if x <= 0.0 else x  # NaN stays NaN
+    return 0.0 if x <= 0.0 else x  # NaN stays NaN (max(0.0, x) would give 0.0)
 
 
 def _leaky_relu(x: float, slope: float) -> float:
@@ -247,7 +245,7 @@ class Code:
     function the expressions call, for floats and for NumPy arrays, so one program runs on both.
     """
 
-    __slots__ = ("forward", "derivatives", "calls")
+    __slots__ = ("calls", "derivatives", "forward")
 
     def __init__(self, forward: str, *derivatives: str, **calls: Binding) -> None:
         self.forward, self.derivatives, self.calls = forward, derivatives, calls

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .backward import backpropagate
+from .floats import as_float
 from .messages import shown_object
-from .value import Value, as_float
+from .value import Value
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,35 +2,12 @@
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 from . import ops
+from .floats import as_float, number
 from .messages import shown, shown_object
 from .mode import _recording
-
-
-def as_float(x: Any, what: str = "Value data") -> float:
-    """Convert a real number (int, float, bool, Fraction, NumPy scalar) to float, else TypeError.
-
-    An int or Fraction beyond the largest float (about 1.8e308) is an OverflowError saying ``what``.
-    """
-    if type(x) is float:
-        return x
-    if isinstance(x, numbers.Real) or _is_numpy_real(x):
-        try:
-            return float(x)
-        except OverflowError:
-            raise OverflowError(
-                f"{what} is {shown_object(x)}, too large for a float (the largest is about 1.8e308)"
-            ) from None
-    raise TypeError(f"{what} must be a real number, got {type(x).__name__} {shown_object(x)}")
-
-
-def _is_numpy_real(x: Any) -> bool:
-    # NumPy's bool_ and 0-d arrays are not registered as numbers.Real; check without importing NumPy.
-    dtype = getattr(x, "dtype", None)
-    return getattr(x, "ndim", None) == 0 and getattr(dtype, "kind", "") in "biuf"
 
 
 class Value:
@@ -42,12 +19,12 @@ class Value:
     ``bool(v)`` is the truth of the number, as for a PyTorch scalar.
     """
 
-    __slots__ = ("data", "grad", "_label", "op", "children")
+    __slots__ = ("_label", "children", "data", "grad", "op")
     __array_ufunc__ = None  # NumPy defers to us: `array * v` refuses as `v * array` does, no object arrays
 
     def __init__(self, data: Any, label: str = "") -> None:
         self.data = as_float(data)
-        self.grad: Any = 0.0
+        self.grad: float | Value = 0.0  # a Value after backward(create_graph=True)
         self._label = label if type(label) is str else _bad_label(label)
         self.op: ops.Op | None = None
         self.children: tuple[Value, ...] = ()
@@ -113,10 +90,10 @@ class Value:
     def softplus(self) -> Value: return apply(ops.SOFTPLUS, self)
 
     # comparisons look at the data only; == stays identity so Values can be dict keys
-    def __lt__(self, other: Any) -> bool: return self.data < _number(other, "<")
-    def __le__(self, other: Any) -> bool: return self.data <= _number(other, "<=")
-    def __gt__(self, other: Any) -> bool: return self.data > _number(other, ">")
-    def __ge__(self, other: Any) -> bool: return self.data >= _number(other, ">=")
+    def __lt__(self, other: Any) -> bool: return self.data < number(other, "operand of '<'")
+    def __le__(self, other: Any) -> bool: return self.data <= number(other, "operand of '<='")
+    def __gt__(self, other: Any) -> bool: return self.data > number(other, "operand of '>'")
+    def __ge__(self, other: Any) -> bool: return self.data >= number(other, "operand of '>='")
 
 
 def apply(op: ops.Op, *inputs: Any) -> Value:
@@ -165,10 +142,6 @@ def _constant(x: Any, op: ops.Op, inputs: tuple[Any, ...]) -> Value:
 
 
 _new = object.__new__
-
-
-def _number(other: Any, symbol: str) -> float:
-    return other.data if isinstance(other, Value) else as_float(other, f"operand of {symbol!r}")
 
 
 def _inputs_text(children: tuple[Value, ...]) -> str:

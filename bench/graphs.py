@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 N = 100_000
 SCALE, SHIFT = 1.0001, 0.0001

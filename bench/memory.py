@@ -41,6 +41,7 @@ def _leaf(name: str):
         return Value(1.0)
     if name == "micrograd 0.1.0":
         from micrograd.engine import Value as MValue
+
         from .graphs import micrograd_recursion_limit
         micrograd_recursion_limit(OPS)
         return MValue(1.0)

@@ -50,9 +50,9 @@ def one_round(impl: Any, clock: GcClock) -> dict[str, tuple[float, float]]:
         return result
 
     loss = phase("forward", impl.loss)
-    order = phase("backward: topological order", lambda: topological_order([loss]))
+    order = phase("backward: topological order", lambda root=loss: topological_order([root]))
     del order
-    grads = phase("backward: chain rule", lambda: backpropagate([loss], [1.0]))  # sorts again: subtract below
+    grads = phase("backward: chain rule", lambda root=loss: backpropagate([root], [1.0]))  # sorts again: subtract below
     times["backward: chain rule"] -= times["backward: topological order"]
     del grads
     phase("freeing the graph", lambda: None)

@@ -52,13 +52,15 @@ class Optimizer(abc.ABC):
 
     def gradients(self) -> list[float]:
         """Every parameter's gradient as a float; TypeError for a Value gradient (from create_graph)."""
-        grads = [p.grad for p in self.parameters]
-        for p, g in zip(self.parameters, grads):
-            if type(g) is not float:
+        grads: list[float] = []
+        for p in self.parameters:
+            g = p.grad
+            if not isinstance(g, float):
                 raise TypeError(
                     f"{type(self).__name__}.step: the gradient of {p.label or p!r} is {type(g).__name__} {g!r}, "
                     "not a float; optimizers step on backward() without create_graph"
                 )
+            grads.append(g)
         return grads
 
     def decayed_gradients(self) -> list[float]:

@@ -6,7 +6,8 @@ import gc
 import math
 import random
 import traceback
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from hypothesis import assume, given
@@ -79,7 +80,7 @@ def test_every_op_runs_on_a_numpy_batch(case: OpCase) -> None:
 
 
 def test_a_constant_power_of_a_negative_base_compiles_like_eager() -> None:
-    cube = lambda a: a**3.0  # noqa: E731
+    cube = lambda a: a**3.0
     assert_matches_eager(cube, compile(cube, [2.0]), [-1.5])
     assert_matches_eager(cube, compile(cube, [2.0]), [0.0])
 
@@ -323,14 +324,14 @@ def test_labels_that_are_not_identifiers_or_clash_still_make_valid_distinct_name
     c = Value(3.0, label="exp")  # the name of a function the code calls
     d = Value(4.0, label="for")  # a keyword
     e = Value(5.0, label="2x")
-    fn = lambda a, b, c, d, e: (a * b + c.exp() * d - e).relu()  # noqa: E731
+    fn = lambda a, b, c, d, e: (a * b + c.exp() * d - e).relu()
     f = compile(fn, (a, b, c, d, e))
     assert f.source.startswith("def compiled(a_b, a_b_2, exp_2, for_, v2x):")
     assert_matches_eager(fn, f, [1.0, 2.0, 0.1, 4.0, -1.0])
 
 
 def test_branching_ops_compile_branch_free_and_take_the_other_branch_right() -> None:
-    fn = lambda x: x.relu() + abs(x) + x.leaky_relu(0.1)  # noqa: E731
+    fn = lambda x: x.relu() + abs(x) + x.leaky_relu(0.1)
     f = compile(fn, [2.0])  # traced on the positive side
     assert " if " not in f.source
     for x in (-3.0, 0.0, 2.5):
@@ -383,7 +384,7 @@ softplus = Op("soft_relu", lambda x: math.log1p(math.exp(-abs(x))) + max(x, 0.0)
 
 
 def test_a_learner_defined_op_is_called_by_reference_on_floats_and_in_a_batch() -> None:
-    fn = lambda x, y: softplus(x * y) - x  # noqa: E731
+    fn = lambda x, y: softplus(x * y) - x
     f = compile(fn, (1.0, 2.0))
     assert "soft_relu(" in f.source and "has no code" in f.source
     assert_matches_eager(fn, f, [0.7, -1.3])
@@ -468,7 +469,7 @@ def test_a_batch_outside_an_ops_domain_names_the_line() -> None:
 
 
 def test_bad_input_names_the_problem() -> None:
-    square = lambda x: x * x  # noqa: E731
+    square = lambda x: x * x
     with pytest.raises(TypeError, match="example_inputs must be a tuple"):
         compile(square, 3.0)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"example input x\[0\].*'three'"):

@@ -10,7 +10,8 @@ import keyword
 import math
 import tokenize
 import unicodedata
-from typing import Any, Callable, ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 import pytest
 from hypothesis import given, reject, settings
@@ -141,7 +142,7 @@ ALIKE = [("ṽ", "\u0303"), ("ｘ", "x"), ("ㄱ", "ᄀ"), ("ｆｏｒ", "for"), 
 @pytest.mark.parametrize("labels", ALIKE)
 def test_inputs_whose_labels_python_reads_alike_stay_distinct(labels: tuple[str, str]) -> None:
     a, b = (Value(2.0, label=label) for label in labels)
-    fn = lambda a, b: a * b * 2.0  # noqa: E731
+    fn = lambda a, b: a * b * 2.0
     f = compile(fn, (a, b))
     assert f(2.0, 3.0) == (12.0, (6.0, 4.0))  # "\u0303" made a SyntaxError: duplicate argument
     assert_clean_names(f)

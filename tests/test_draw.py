@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 import subprocess
@@ -72,7 +73,7 @@ def mlp(sizes: list[int], xs: list[Value], seed: int = 0) -> tuple[list[Value], 
     """A hand-built MLP whose parameters carry nn's dotted names (layers.i.neurons.j.w.k / .b)."""
     rng = random.Random(seed)
     params, h = [], xs
-    for i, (n_in, n_out) in enumerate(zip(sizes, sizes[1:])):
+    for i, (n_in, n_out) in enumerate(itertools.pairwise(sizes)):
         out = []
         for j in range(n_out):
             w = [Value(rng.uniform(-1, 1), label=f"layers.{i}.neurons.{j}.w.{k}") for k in range(n_in)]

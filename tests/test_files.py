@@ -121,7 +121,7 @@ def unprivileged(check: Callable[[], None]) -> None:
             os.setuid(65534)
             check()
             code = 0
-        except BaseException:
+        except BaseException:  # noqa: BLE001 - the child reports any failure by its exit code
             traceback.print_exc()
         finally:
             os._exit(code)

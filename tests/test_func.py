@@ -77,7 +77,7 @@ def test_nested_transforms_do_not_confuse_an_outer_variable_with_an_inner_one() 
 
 def test_tanh_derivatives_by_composition_match_pytorch() -> None:
     torch = require("torch")
-    derivative = lambda x: x.tanh()  # noqa: E731
+    derivative = lambda x: x.tanh()
     t = torch.tensor(0.7, dtype=torch.float64, requires_grad=True)
     expected = torch.tanh(t)
     for _ in range(4):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 from hypothesis import assume, given
@@ -50,7 +50,7 @@ def by_backward(x0: float) -> list[float]:
 
 
 def by_func(x0: float) -> list[float]:
-    derivative: Callable = lambda x: x.tanh()  # noqa: E731
+    derivative: Callable = lambda x: x.tanh()
     found = []
     for _ in range(4):
         derivative = func.grad(derivative)

@@ -24,7 +24,7 @@ def test_points_labels_and_seeds(make) -> None:
 
 
 def test_classes_are_balanced_and_shuffled() -> None:
-    X, y = nn.moons(100, noise=0.1, seed=0)
+    _, y = nn.moons(100, noise=0.1, seed=0)
     assert y.count(1) == y.count(-1) == 50
     assert y != sorted(y)
 
