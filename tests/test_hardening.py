@@ -15,6 +15,7 @@ from autograd import (
     Op,
     Value,
     backward_frames,
+    compile,
     enable_grad,
     explain,
     grad,
@@ -44,7 +45,7 @@ def extreme_inputs(case: OpCase) -> list[tuple[float, ...]]:
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_every_derivative_rule_gives_ieee_numbers_at_extreme_inputs(case: OpCase) -> None:
-    """Forward raises only a domain error; then eager, create_graph, trace and explain agree, never raising."""
+    """Forward raises only a domain error; then eager, create_graph, trace, explain and compile agree."""
     for xs in extreme_inputs(case):
         leaves = [Value(x, label=f"x{i}") for i, x in enumerate(xs)]
         try:
@@ -60,6 +61,8 @@ def test_every_derivative_rule_gives_ieee_numbers_at_extreme_inputs(case: OpCase
         assert all(same(replayed.get(leaf, 0.0), e) for leaf, e in zip(leaves, eager)), (case.name, xs)
         for leaf, e in zip(leaves, eager):
             assert same(explain(out, leaf).gradient, e)
+        value, compiled = compile(case.call, list(xs))(*xs)
+        assert same(value, out.data) and all(same(c, e) for c, e in zip(compiled, eager)), (case.name, xs)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
