@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from . import arguments
 from .backward import graph_size, topological_order
 from .collapse import Grouping, find_grouping, group_nodes
-from .render_dot import render
+from .render_dot import AUTO, fit_width, render
 from .scene import Edge, collapsed_scene, graph_scene
 from .trace import trace_backward
 from .value import Value
@@ -18,16 +19,18 @@ from .value import Value
 if TYPE_CHECKING:
     from .digraph import Digraph
 
-DEFAULT_FONT = "NanumGothic,Noto Sans CJK KR,Apple SD Gothic Neo,Malgun Gothic,sans-serif"
+DEFAULT_FONT = "NanumGothic,Noto Sans CJK KR,Apple SD Gothic Neo,AppleGothic,Malgun Gothic,sans-serif"
 DEFAULT_MAX_NODES = 2000
+DEFAULT_MAX_WIDTH = 1000.0  # points: in a 900-pixel column, 10-point text is still 9 pixels tall
 COUNTED_PER_LIMIT = 100  # a graph is counted up to 100 x max_nodes, so a refusal of a huge one is quick
-RANKDIRS = ("LR", "TB", "RL", "BT")
+RANKDIRS = (AUTO, "LR", "TB", "RL", "BT")
 
 
 def draw_dot(
     root: Value,
     *,
-    rankdir: str = "LR",
+    rankdir: str = AUTO,
+    max_width: float = DEFAULT_MAX_WIDTH,
     precision: int = 4,
     edge_labels: bool = False,
     highlight: Iterable[Value] = (),
@@ -46,8 +49,13 @@ def draw_dot(
     ``collapse`` draws each group of ``params`` as one box: ``"neuron"`` or ``"layer"`` (registered
     by ``nn``), or any function from a parameter to its group's name (None: no group).
     Graphs over ``max_nodes`` drawing nodes are refused (``dot`` slows down with the square).
+
+    ``rankdir="auto"`` (the default) draws left to right unless that is wider than ``max_width``
+    points (1,000: about a 900-pixel column, where smaller text could not be read), and then top to
+    bottom, or whichever of the two is narrower; it lays the graph out with ``dot`` to measure.
+    ``"LR"``, ``"TB"``, ``"RL"`` or ``"BT"`` fix the direction.
     """
-    check_options("draw_dot", root, rankdir, precision, max_nodes)
+    max_width = check_options("draw_dot", root, rankdir, precision, max_nodes, max_width)
     grouping = None if collapse is None else find_grouping(collapse)
     highlight = _values(highlight, "highlight")
     params = _values(params, "params")
@@ -58,19 +66,18 @@ def draw_dot(
     order = topological_order([root])
     if grouping is None:
         trace = trace_backward(root) if edge_labels else None
-        return render(
-            graph_scene(
-                order, root, trace, params=params, highlight=highlight, precision=precision, rankdir=rankdir,
-                fontname=fontname,
-            )
+        scene = graph_scene(
+            order, root, trace, params=params, highlight=highlight, precision=precision, rankdir=rankdir,
+            fontname=fontname,
         )
+        return render(fit_width(scene, max_width))
     scene = collapsed_scene(
         order, root, _groups(order, params, collapse, grouping), params=params, highlight=highlight,
         precision=precision, rankdir=rankdir, fontname=fontname,
     )
     units = sum(not isinstance(item, Edge) for item in scene.items)
     refuse_size(len(order), sum(node.op is not None for node in order), units, max_nodes)
-    return render(scene)
+    return render(fit_width(scene, max_width))
 
 
 def _groups(
@@ -112,8 +119,8 @@ def refuse_size(values: int, ops: int, units: int, max_nodes: int, exact: bool =
     )
 
 
-def check_options(who: str, root: Any, rankdir: Any, precision: Any, max_nodes: Any) -> None:
-    """Reject a bad root or drawing option with a message naming the function ``who``."""
+def check_options(who: str, root: Any, rankdir: Any, precision: Any, max_nodes: Any, max_width: Any) -> float:
+    """Reject a bad root or drawing option with a message naming the function ``who``; return ``max_width``."""
     if not isinstance(root, Value):
         raise TypeError(f"{who}: root must be a Value, got {type(root).__name__} {root!r}")
     if rankdir not in RANKDIRS:
@@ -121,6 +128,7 @@ def check_options(who: str, root: Any, rankdir: Any, precision: Any, max_nodes: 
     for name, number in (("precision", precision), ("max_nodes", max_nodes)):
         if not isinstance(number, int) or isinstance(number, bool) or number < 1:
             raise ValueError(f"{who}: {name} must be a whole number >= 1, got {number!r}")
+    return arguments.real(max_width, f"{who}: max_width", low=0.0, low_open=True)
 
 
 def _values(items: Iterable[Any], what: str) -> frozenset[Value]:

@@ -1,7 +1,8 @@
 """The chain rule in numbers: a gradient is the sum, over every path, of the product along the path.
 
-``explain(L, w)`` lists each path from ``L`` down to ``w`` with its local derivatives, e.g.
-``dL/dw = (1.0)(-0.3)(2.0) + (1.0)(0.5)(1.0) = -0.1``, and checks the total against backward.
+``explain(L, w)`` lists each path from ``L`` down to ``w`` with its local derivatives, one factor
+per edge, e.g. ``dL/dw = (1.0)(-0.3)(2.0) + (1.0)(0.5)(1.0) = -0.1``, then each of those local
+derivatives by its rule (``∂t/∂h = 1 − t² = 0.94``), and checks the total against backward.
 Paths can number 2**depth, so they are counted by dynamic programming and never enumerated
 beyond ``max_paths``: the largest are found best first, in work about (max_paths × path length)
 whatever the count, and a request past ``MAX_PATH_STEPS`` is refused at once.
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .backward import topological_order
-from .format import format_number, node_names
+from .format import format_number, local_derivative, node_names
 from .messages import shown_object
 from .trace import trace_backward
 from .value import Value
@@ -23,15 +24,16 @@ from .value import Value
 DEFAULT_MAX_PATHS = 20
 MAX_PATH_STEPS = 1_000_000  # paths listed × their length: at most about 150 MB and 3 s
 SHOWN_FACTORS = 12  # a longer path is printed with its middle elided
+SHOWN_RULES = 12  # local derivatives written out by their rule, at most
 
 
 @dataclass(frozen=True, slots=True)
 class PathTerm:
     """One term of the sum: a path from the root down to the leaf, its factors, and their product.
 
-    ``factors[0]`` is the seed d(root)/d(root) = 1.0; each further factor is the local
-    derivative of one edge. ``inputs[i]`` says which input of ``nodes[i]`` the edge leaves by,
-    which tells apart the two paths through ``a * a``.
+    ``factors[i]`` is the local derivative of the edge from ``nodes[i]`` to ``nodes[i + 1]``;
+    ``inputs[i]`` says which input of ``nodes[i]`` that edge leaves by, which tells apart the two
+    paths through ``a * a``. The path from the root to itself has no edge and the product 1.0.
     """
 
     nodes: tuple[Value, ...]
@@ -74,9 +76,11 @@ class Explanation:
         grad = f"d{r}/d{w}"
         if self.path_count == 0:
             lines = [f"{grad} = 0.0: {r} does not depend on {w} (there is no path from {r} to {w})."]
+        elif self.root is self.leaf:
+            lines = [f"{grad} = 1.0: the path from {r} to itself has no edge."]
         elif self.complete:
             terms = " + ".join(self._factors_text(path) for path in self.paths)
-            lines = [f"{grad} = {terms} = {number(self.total)}", "  one term per path:"]
+            lines = [f"{grad} = {terms} = {number(self.total)}", "  one term per path, one factor per edge:"]
         else:
             lines = [
                 (f"{grad} is a sum over {self.path_count:,} paths, "
@@ -86,9 +90,11 @@ class Explanation:
         lines += [
             f"    {self._path_text(path)}: {self._factors_text(path)} = {number(path.product)}"
             for path in self.paths
+            if path.factors
         ]
         if self.path_count and not self.complete:
             lines.append(f"  sum over all {self.path_count:,} paths = {number(self.total)}")
+        lines += self._rules_text()
         verdict = "the same" if self.matches else "DIFFERENT: please report this as a bug"
         lines.append(f"backward() gives {grad} = {number(self.gradient)}: {verdict}.")
         return "\n".join(lines)
@@ -111,6 +117,24 @@ class Explanation:
             half = SHOWN_FACTORS // 2
             factors[half:-half] = [f"…{len(factors) - 2 * half} more…"]
         return "".join(factors)
+
+    def _rules_text(self) -> list[str]:
+        """Each edge on the listed paths once, its local derivative by rule and value (``∂t/∂h = 1 − t² = 0.94``)."""
+        edges = dict.fromkeys(
+            (node, index, local)
+            for path in self.paths
+            for node, index, local in zip(path.nodes, path.inputs, path.factors)
+        )
+        if not edges:
+            return []
+        lines = ["  the local derivatives on these paths:"]
+        for node, index, local in list(edges)[:SHOWN_RULES]:
+            text = local_derivative(node, index, local, self.names, self.precision)
+            twice = node.children.count(node.children[index]) > 1
+            lines.append(f"    {text}{f' (input {index + 1})' if twice else ''}")
+        if len(edges) > SHOWN_RULES:
+            lines.append(f"    … {len(edges) - SHOWN_RULES} more")
+        return lines
 
     def _path_text(self, path: PathTerm) -> str:
         names = [self.names[node] for node in path.nodes]
@@ -154,14 +178,13 @@ def explain(
         chains = paths.all_from(root)
     else:
         chains = paths.largest_from(root, max_paths)
-    seed = trace.seed
-    gradient = trace.replay().get(leaf, 0.0)
+    gradient = trace.replay().get(leaf, 0.0)  # the seed is 1.0, so a path's product is its contribution
     return Explanation(
         root=root,
         leaf=leaf,
-        paths=tuple(_path(seed, chain) for chain in chains),
+        paths=tuple(_path(chain) for chain in chains),
         path_count=paths.count[root],
-        total=seed * paths.total[root],
+        total=paths.total[root],
         gradient=gradient,
         abs_total=paths.size[root],
         names=node_names(order, root) | ({} if leaf in paths.count else {leaf: leaf.label or "x"}),
@@ -270,17 +293,17 @@ def _magnitude(product: float) -> float:
     return math.inf if math.isnan(product) else abs(product)
 
 
-def _path(seed: float, chain: Chain) -> PathTerm:
+def _path(chain: Chain) -> PathTerm:
     """Unroll a Chain into a PathTerm: its nodes, the input each edge leaves by, its factors and product."""
     nodes: list[Value] = []
     inputs: list[int] = []
-    factors = [seed]
+    factors: list[float] = []
     product = _product(chain)
     while True:
         node, rest = chain
         nodes.append(node)
         if rest is None:
-            return PathTerm(tuple(nodes), tuple(inputs), tuple(factors), seed * product)
+            return PathTerm(tuple(nodes), tuple(inputs), tuple(factors), product)
         index, local, chain = rest
         inputs.append(index)
         factors.append(local)

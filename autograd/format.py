@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 from .arguments import whole_number
@@ -38,3 +39,30 @@ def node_names(order: list[Value], root: Value) -> dict[Value, str]:
     so a sentence like ``dL/dv3`` points at the node drawn as ``v3``.
     """
     return {node: node.label or ("L" if node is root else f"v{index}") for index, node in enumerate(order)}
+
+
+def local_derivative(node: Value, index: int, local: float, names: Mapping[Value, str], precision: int = 4) -> str:
+    """``∂a/∂z = 1 − a² = 0.5``: the local derivative of ``node`` by its input ``index``, by its rule and value.
+
+    The rule is the op's ``notation`` in the nodes' ``names`` (an unlabelled constant by its value);
+    an op without notation, or a rule that is a bare number, shows ``∂a/∂z = 0.5``.
+    """
+    assert node.op is not None  # only an op's result has local derivatives
+    symbol = f"∂{names[node]}/∂{names[node.children[index]]}"
+    value = format_number(local, precision)
+    inputs = [
+        format_number(child.data, precision) if child.op is None and not child.label else names[child]
+        for child in node.children
+    ]
+    rule = node.op.written(index, inputs, names[node])
+    if rule is None or _is_number(rule):
+        return f"{symbol} = {value}"
+    return f"{symbol} = {rule} = {value}"
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.replace("−", "-"))
+    except ValueError:
+        return False
+    return True

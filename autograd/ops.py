@@ -16,7 +16,8 @@ Adding a built-in op is one row here, its ``Value`` method, and its test case.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+import string
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from numbers import Real
 from types import ModuleType
@@ -274,6 +275,10 @@ class Op:
     branching on data); ``compile`` uses it to write the op out as plain arithmetic. ``code``,
     optional, is the op written as Python (see ``Code``); ``compile`` calls an op without it by
     reference, which on NumPy batches runs at Python speed, one element at a time.
+
+    ``notation``, optional, is each local derivative as people write it, one formula per input,
+    with ``{0}``, ``{1}`` for the inputs and ``{out}`` for the output: tanh's is ``("1 − {out}²",)``.
+    The player and ``explain`` show it next to the number; without it they show ``∂out/∂in`` alone.
     """
 
     name: str
@@ -281,6 +286,25 @@ class Op:
     derivatives: Callable[..., tuple[Any, ...]]
     expand: Callable[..., Any] | None = None
     code: Code | None = None
+    notation: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.notation is None:
+            return
+        if not isinstance(self.notation, tuple) or not all(isinstance(rule, str) for rule in self.notation):
+            raise TypeError(f"Op {self.name!r}: notation must be a tuple of str, got {self.notation!r}")
+        for rule in self.notation:
+            fields = {field for _, field, _, _ in string.Formatter().parse(rule) if field is not None}
+            if not all(field == "out" or field.isdigit() for field in fields):
+                raise ValueError(
+                    f"Op {self.name!r}: notation {rule!r} may name only the inputs {{0}}, {{1}}, ... and {{out}}"
+                )
+
+    def written(self, index: int, inputs: Sequence[str], out: str) -> str | None:
+        """The local derivative by input ``index`` as people write it, in the names given (None: no notation)."""
+        if self.notation is None or index >= len(self.notation):
+            return None
+        return self.notation[index].format(*inputs, out=out)
 
     def __call__(self, *inputs: Any) -> Any:
         from .value import apply  # deferred: value.py imports this table
@@ -297,54 +321,72 @@ SIGMOID_CALL = (_sigmoid, _sigmoid_on_arrays)
 
 # fmt: off
 # Each row: the op's name, forward rule and local derivatives (d out / d input, one per input);
-# below it, the same as code for compile: the forward expression, each derivative, the functions called.
+# below it, the same as code for compile: the forward expression, each derivative, the functions called;
+# last, the derivatives as people write them, for the player and explain.
 ADD     = Op("+",       lambda a, b: a + b,      lambda a, b, out: (1.0, 1.0),
-             code=Code("{0} + {1}",              "1.0", "1.0"))
+             code=Code("{0} + {1}",              "1.0", "1.0"),
+             notation=("1", "1"))
 SUB     = Op("-",       lambda a, b: a - b,      lambda a, b, out: (1.0, -1.0),
-             code=Code("{0} - {1}",              "1.0", "-1.0"))
+             code=Code("{0} - {1}",              "1.0", "-1.0"),
+             notation=("1", "−1"))
 MUL     = Op("*",       lambda a, b: a * b,      lambda a, b, out: (b, a),
-             code=Code("{0} * {1}",              "{1}", "{0}"))
+             code=Code("{0} * {1}",              "{1}", "{0}"),
+             notation=("{1}", "{0}"))
 DIV     = Op("/",       _div,                    lambda a, b, out: (1.0 / b, -out / b),
-             code=Code("{0} / {1}",              "(1.0 / {1})", "(-{out} / {1})"))
+             code=Code("{0} / {1}",              "(1.0 / {1})", "(-{out} / {1})"),
+             notation=("1/{1}", "−{out}/{1}"))
 POW     = Op("**",      _pow,                    lambda a, b, out: (_pow_base_derivative(a, b),
                                                                     _pow_exponent_derivative(a, b, out)),
              code=Code("power({0}, {1})",        "pow_da({0}, {1})", "pow_db({0}, {1}, {out})", power=POWER,
                        pow_da=(_pow_base_derivative, _pow_base_derivative_on_arrays),
-                       pow_db=(_pow_exponent_derivative, _pow_exponent_derivative_on_arrays)))
+                       pow_db=(_pow_exponent_derivative, _pow_exponent_derivative_on_arrays)),
+             notation=("{1}·{0}^({1} − 1)", "{out}·ln {0}"))
 NEG     = Op("neg",     lambda x: -x,            lambda x, out: (-1.0,),
-             code=Code("-{0}",                   "-1.0"))
+             code=Code("-{0}",                   "-1.0"),
+             notation=("−1",))
 ABS     = Op("abs",     abs,                     lambda x, out: (_sign(x),),
              code=Code("abs({0})",               "abs_dx({0})", abs=(abs, _same_on_arrays(abs)),
-                       abs_dx=(_sign, _sign_on_arrays)))
+                       abs_dx=(_sign, _sign_on_arrays)),
+             notation=("sign({0})",))
 EXP     = Op("exp",     _exp,                    lambda x, out: (out,),
-             code=Code("exp({0})",               "{out}", exp=(_exp, "exp")))
+             code=Code("exp({0})",               "{out}", exp=(_exp, "exp")),
+             notation=("{out}",))
 LOG     = Op("log",     _log,                    lambda x, out: (1.0 / x,),
-             code=Code("log({0})",               "(1.0 / {0})", log=(_log, "log")))
+             code=Code("log({0})",               "(1.0 / {0})", log=(_log, "log")),
+             notation=("1/{0}",))
 SQRT    = Op("sqrt",    _sqrt,                   lambda x, out: (_sqrt_derivative(out),),
              code=Code("sqrt({0})",              "sqrt_dx({out})", sqrt=(_sqrt, "sqrt"),
-                       sqrt_dx=(_sqrt_derivative, _sqrt_derivative_on_arrays)))
+                       sqrt_dx=(_sqrt_derivative, _sqrt_derivative_on_arrays)),
+             notation=("1/(2·{out})",))
 TANH    = Op("tanh",    math.tanh,               lambda x, out: (1.0 - out * out,),
-             code=Code("tanh({0})",              "(1.0 - {out} * {out})", tanh=(math.tanh, "tanh")))
+             code=Code("tanh({0})",              "(1.0 - {out} * {out})", tanh=(math.tanh, "tanh")),
+             notation=("1 − {out}²",))
 SIGMOID = Op("sigmoid", _sigmoid,                lambda x, out: (out * (1.0 - out),),
-             code=Code("sigmoid({0})",           "({out} * (1.0 - {out}))", sigmoid=SIGMOID_CALL))
+             code=Code("sigmoid({0})",           "({out} * (1.0 - {out}))", sigmoid=SIGMOID_CALL),
+             notation=("{out}·(1 − {out})",))
 # relu is written max(x, 0.0) in code: the same for every float (NaN stays NaN), and a C builtin.
 # CPython 3.11 puts a Python call made from a very large frame near the end of a data-stack chunk
 # into a fresh chunk, mmap and munmap each time: 10-15 us per call, 7x for an MLP's compiled code.
 RELU    = Op("relu",    _relu,                   lambda x, out: (1.0 if x > 0.0 else 0.0,),
-             code=Code("max({0}, 0.0)",          "({0} > 0.0)", max=(max, "maximum")))
+             code=Code("max({0}, 0.0)",          "({0} > 0.0)", max=(max, "maximum")),
+             notation=("1 if {0} > 0, else 0",))
 LEAKY   = Op("leaky_relu", _leaky_relu,          lambda x, s, out: (_leaky_relu_slope(x, s),
                                                                     _leaky_relu_slope_derivative(x)),
              code=Code("leaky_relu({0}, {1})",   "leaky_relu_dx({0}, {1})", "leaky_relu_ds({0})",
                        leaky_relu=(_leaky_relu, _leaky_relu_on_arrays),
                        leaky_relu_dx=(_leaky_relu_slope, _leaky_relu_slope_on_arrays),
-                       leaky_relu_ds=(_leaky_relu_slope_derivative, _leaky_relu_slope_derivative_on_arrays)))
+                       leaky_relu_ds=(_leaky_relu_slope_derivative, _leaky_relu_slope_derivative_on_arrays)),
+             notation=("1 if {0} > 0, else {1}", "0 if {0} > 0, else {0}"))
 SIN     = Op("sin",     math.sin,                lambda x, out: (cos(x),),
-             code=Code("sin({0})",               "cos({0})", sin=SIN_CALL, cos=COS_CALL))
+             code=Code("sin({0})",               "cos({0})", sin=SIN_CALL, cos=COS_CALL),
+             notation=("cos {0}",))
 COS     = Op("cos",     math.cos,                lambda x, out: (-sin(x),),
-             code=Code("cos({0})",               "(-sin({0}))", sin=SIN_CALL, cos=COS_CALL))
+             code=Code("cos({0})",               "(-sin({0}))", sin=SIN_CALL, cos=COS_CALL),
+             notation=("−sin {0}",))
 SOFTPLUS = Op("softplus", _softplus,             lambda x, out: (sigmoid(x),),
              code=Code("softplus({0})",          "sigmoid({0})", softplus=(_softplus, _softplus_on_arrays),
-                       sigmoid=SIGMOID_CALL))
+                       sigmoid=SIGMOID_CALL),
+             notation=("σ({0})",))
 # fmt: on
 
 TABLE: tuple[Op, ...] = (ADD, SUB, MUL, DIV, POW, NEG, ABS, EXP, LOG, SQRT, TANH, SIGMOID, RELU, LEAKY, SIN, COS,

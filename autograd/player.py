@@ -11,15 +11,22 @@ from __future__ import annotations
 import html
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .backward import graph_size, topological_order
-from .draw import COUNTED_PER_LIMIT, DEFAULT_FONT, DEFAULT_MAX_NODES, check_options, check_size
+from .draw import (
+    COUNTED_PER_LIMIT,
+    DEFAULT_FONT,
+    DEFAULT_MAX_NODES,
+    DEFAULT_MAX_WIDTH,
+    check_options,
+    check_size,
+)
 from .files import write_atomically
-from .format import format_number, node_names
-from .render_dot import render
+from .format import format_number, local_derivative, node_names
+from .render_dot import AUTO, fit_width, render
 from .scene import backward_scenes, finishing_steps, product_text
 from .trace import BackwardTrace, Step, trace_backward
 from .value import Value
@@ -41,14 +48,18 @@ class Frame:
 def backward_frames(
     root: Value,
     *,
-    rankdir: str = "LR",
+    rankdir: str = AUTO,
+    max_width: float = DEFAULT_MAX_WIDTH,
     precision: int = 4,
     max_steps: int = DEFAULT_MAX_STEPS,
     max_nodes: int = DEFAULT_MAX_NODES,
     fontname: str = DEFAULT_FONT,
 ) -> list[Frame]:
-    """The seed, then one frame per step of the backward pass from ``root`` (``.grad`` untouched)."""
-    check_options("backward_frames", root, rankdir, precision, max_nodes)
+    """The seed, then one frame per step of the backward pass from ``root`` (``.grad`` untouched).
+
+    Every frame has the same layout; ``rankdir`` and ``max_width`` choose it as in ``draw_dot``.
+    """
+    max_width = check_options("backward_frames", root, rankdir, precision, max_nodes, max_width)
     if not isinstance(max_steps, int) or isinstance(max_steps, bool) or max_steps < 1:
         raise ValueError(f"backward_frames: max_steps must be a whole number >= 1, got {max_steps!r}")
     values, steps = graph_size(root, COUNTED_PER_LIMIT * max_steps)  # a step per op; count before building
@@ -63,6 +74,8 @@ def backward_frames(
     trace = trace_backward(root)
     order = topological_order([root])
     scenes = backward_scenes(order, trace, precision=precision, rankdir=rankdir, fontname=fontname)
+    rankdir = fit_width(scenes[0], max_width).rankdir  # frames differ only in texts of a fixed width
+    scenes = [replace(scene, rankdir=rankdir) for scene in scenes]
     names = node_names(order, root)
     finish = finishing_steps(trace)
     return [
@@ -74,20 +87,24 @@ def backward_frames(
 def _sentence(
     trace: BackwardTrace, frame: int, names: dict[Value, str], finish: dict[Value, int], precision: int
 ) -> str:
-    """The chain rule of one frame, in words and numbers: one line per edge."""
+    """The chain rule of one frame, in words and numbers: one line per edge.
+
+    ``x.grad`` is the running total the box shows, ∂root/∂x; ``∂n/∂x`` is one op's local derivative,
+    named by its rule (the op's notation) and its value.
+    """
     r = names[trace.root]
     if frame == 0:
         return (
-            f"Start: d{r}/d{r} = {format_number(trace.seed, precision)}, the seed. Each step takes a node "
-            "whose gradient is complete and sends gradient × local derivative to each of its inputs; "
-            "where an input "
-            "is used more than once, its contributions add up."
+            f"Start: {r}.grad = ∂{r}/∂{r} = {format_number(trace.seed, precision)}, the seed. "
+            f"For every node n, n.grad is ∂{r}/∂n, the number in its grad cell. Each step takes a node whose grad is "
+            "complete and sends grad × local derivative to each of its inputs; where an input is used more "
+            "than once, its contributions add up."
         )
     step = trace.steps[frame - 1]
     n = names[step.node]
     parts = [
         (
-            f"Step {frame} of {len(trace.steps)}: {n} = {_formula(step, names)}, and d{r}/d{n} = "
+            f"Step {frame} of {len(trace.steps)}: {n} = {_formula(step, names)}, and {n}.grad = "
             f"{format_number(step.grad, precision)} is complete."
         )
     ]
@@ -96,9 +113,10 @@ def _sentence(
         later = {e.child for e in step.edges[i + 1 :]}
         status = "final" if finish[edge.child] == frame and edge.child not in later else "so far"
         parts.append(
-            f"d{r}/d{c} += d{r}/d{n} × d{n}/d{c} = "
+            f"local {local_derivative(step.node, i, edge.local, names, precision)}; "
+            f"{c}.grad += {n}.grad × ∂{n}/∂{c} = "
             f"{product_text(step.grad, edge.local, edge.contribution, precision)}, "
-            f"so d{r}/d{c} = {format_number(edge.child_grad, precision)} ({status})."
+            f"so {c}.grad = {format_number(edge.child_grad, precision)} ({status})."
         )
     if frame == len(trace.steps):
         parts.append("All gradients are now final.")
@@ -155,8 +173,8 @@ class BackwardPlayer:
 def backward_player(root: Value, **options: Any) -> BackwardPlayer:
     """Draw every frame of the backward pass from ``root`` (needs Graphviz) and wrap them in a player.
 
-    ``options`` are those of ``backward_frames``: ``rankdir``, ``precision``, ``max_steps``,
-    ``max_nodes``, ``fontname``.
+    ``options`` are those of ``backward_frames``: ``rankdir``, ``max_width``, ``precision``,
+    ``max_steps``, ``max_nodes``, ``fontname``.
     """
     frames = backward_frames(root, **options)
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # each frame is one `dot` process
@@ -170,7 +188,7 @@ def _inline_svg(graph: Digraph) -> str:
     return svg[svg.index("<svg") :]
 
 
-_CSS_FONTS = "NanumGothic, 'Noto Sans CJK KR', 'Apple SD Gothic Neo', 'Malgun Gothic', sans-serif"
+_CSS_FONTS = "NanumGothic, 'Noto Sans CJK KR', 'Apple SD Gothic Neo', AppleGothic, 'Malgun Gothic', sans-serif"
 _CSS = (
     ".chainrule-player svg { max-width: 100%; height: auto; } .chainrule-player p { white-space: pre-line; }"
 )

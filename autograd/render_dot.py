@@ -6,6 +6,8 @@ change the graph's structure. ``graphviz`` is imported only when a drawing is ma
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .scene import HIGHLIGHT, LINE, OP_FILL, Box, Cell, Edge, OpNode, Scene
@@ -13,9 +15,13 @@ from .scene import HIGHLIGHT, LINE, OP_FILL, Box, Cell, Edge, OpNode, Scene
 if TYPE_CHECKING:
     from .digraph import Digraph
 
+AUTO = "auto"  # the rankdir that fit_width chooses
+FITTED = ("LR", "TB")  # what AUTO tries, in order of preference
+
 
 def render(scene: Scene) -> Digraph:
     """The scene as a ``graphviz.Digraph`` (shown as SVG in Jupyter), its items added in order."""
+    assert scene.rankdir != AUTO, "fit_width chooses the direction before rendering"
     canvas = _canvas(scene.rankdir, scene.fontname)
     for item in scene.items:
         if isinstance(item, Box):
@@ -25,6 +31,40 @@ def render(scene: Scene) -> Digraph:
         else:
             canvas.edge(item.tail, item.head, **_edge_style(item))
     return canvas
+
+
+def fit_width(scene: Scene, max_width: float) -> Scene:
+    """The scene with its ``rankdir`` chosen when it is ``"auto"``: left to right when that drawing is at
+    most ``max_width`` points wide, else top to bottom when that is, else the narrower of the two.
+
+    Each choice is measured by laying the graph out with ``dot``. Without ``dot`` nothing can be
+    measured, and left to right is kept (rendering then says how to install Graphviz).
+    """
+    if scene.rankdir != AUTO:
+        return scene
+    tried = []
+    for rankdir in FITTED:
+        candidate = replace(scene, rankdir=rankdir)
+        width = _width(render(candidate))
+        if width is None:
+            return replace(scene, rankdir=FITTED[0])
+        if width <= max_width:
+            return candidate
+        tried.append((width, candidate))
+    return min(tried, key=lambda pair: pair[0])[1]
+
+
+def _width(graph: Digraph) -> float | None:
+    """How wide ``graph`` is drawn, in points (the SVG's width), or None when ``dot`` is missing."""
+    from .digraph import DotNotFound
+
+    try:
+        svg: str = graph.pipe(format="svg", encoding="utf-8")
+    except DotNotFound:
+        return None
+    found = re.search(r'<svg width="([0-9.]+)pt"', svg)
+    assert found is not None, "dot writes the width of an SVG in points"
+    return float(found.group(1))
 
 
 def html_text(text: str) -> str:

@@ -146,12 +146,13 @@ def collapsed_scene(
     items: list[Item] = []
     for name, nodes in members.items():
         outputs = [n for n in nodes if n is root or users.get(n, set()) - {box_ids[name]}]
-        texts = [f"{sum(n in params for n in nodes)} params, {sum(n.op is not None for n in nodes)} ops"]
+        parameters, ops = sum(n in params for n in nodes), sum(n.op is not None for n in nodes)
+        texts = [f"{_counted(parameters, 'param')}, {_counted(ops, 'op')}"]
         texts += [
             f"out {format_number(n.data, precision)}, grad {format_number(n.grad, precision)}"
             for n in outputs[:3]
         ]
-        texts += [f"… {len(outputs) - 3} more outputs"] if len(outputs) > 3 else []
+        texts += [f"… {_counted(len(outputs) - 3, 'more output')}"] if len(outputs) > 3 else []
         boxed = any(n in highlight for n in nodes)
         cells = tuple(Cell(text) for text in texts)
         border = _border(boxed, root in nodes)
@@ -247,6 +248,11 @@ def _value_items(
 def _border(highlighted: bool, is_root: bool) -> int:
     """A box's outline width: thickest when highlighted, thicker for the root."""
     return 3 if highlighted else 2 if is_root else 1
+
+
+def _counted(number: int, noun: str) -> str:
+    """``1 op``, ``2 ops``: a count and its noun, plural unless the count is one."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _natural(name: str) -> list[str | int]:

@@ -17,7 +17,7 @@ from .losses import bce_with_logits, cross_entropy, half_squared_error, hinge_lo
 from .metrics import accuracy, predicted_class
 from .module import Module
 from .optim import SGD, Adam, LinearDecay, Optimizer
-from .plot import plot_decision_boundary
+from .plot import plot_decision_boundary, use_korean_fonts
 from .torch_bridge import from_torch, to_torch
 from .train import History, fit
 
@@ -53,5 +53,6 @@ __all__ = [
     "save",
     "spiral",
     "to_torch",
+    "use_korean_fonts",
     "xor",
 ]

@@ -54,7 +54,9 @@ def fit(
     ``loss(outputs, labels)`` is any of nn's losses; ``l2`` adds ``l2_penalty(parameters, l2)``;
     ``schedule(k)`` sets ``optimizer.lr`` before step k (e.g. ``LinearDecay``). Without
     ``batch_size`` every step uses the whole data set; with it, a batch drawn with ``seed``.
-    ``progress`` shows a tqdm bar (a widget in Jupyter) when tqdm is installed.
+    ``progress`` shows a tqdm bar while training (a widget in Jupyter) when tqdm is installed, then
+    prints the final state as one line of plain text, ``fit: step 100/100: loss 0.0193, accuracy 100%``,
+    which a saved notebook keeps where a widget would be blank.
     """
     if len(X) != len(y) or not X:
         raise ValueError(f"fit: needs as many labels as inputs, at least one; got {len(X)} and {len(y)}")
@@ -84,13 +86,15 @@ def fit(
             bar.update()
     if bar is not None:
         bar.close()
+    if progress:
+        print(f"fit: step {steps}/{steps}: loss {history.loss[-1]:.4f}, accuracy {history.accuracy[-1]:.0%}")
     return history
 
 
 def _progress_bar(steps: int) -> Any:
-    """A tqdm bar over ``steps``, or None when tqdm is not installed (then training is silent)."""
+    """A tqdm bar over ``steps`` that goes away when done, or None when tqdm is not installed."""
     try:
         from tqdm.auto import tqdm  # type: ignore[import-untyped, unused-ignore]
     except ImportError:
         return None
-    return tqdm(total=steps, desc="fit", unit="step")
+    return tqdm(total=steps, desc="fit", unit="step", leave=False)

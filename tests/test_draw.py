@@ -189,6 +189,38 @@ def test_highlight_and_rankdir():
         draw_dot(root, rankdir="sideways")
 
 
+def svg_width(graph) -> float:
+    """The drawing's width in points, as the SVG says."""
+    return float(ET.fromstring(graph.pipe(format="svg", encoding="utf-8")).get("width").removesuffix("pt"))
+
+
+def test_auto_layout_turns_a_wide_graph_top_to_bottom():
+    require_dot()
+    x = Value(1.0, label="x")
+    y = x
+    for _ in range(10):
+        y = y * 1.5  # a chain of 10 ops: about 1,600 points from left to right
+    assert svg_width(draw_dot(y, rankdir="LR")) > 1000
+    wide = draw_dot(y)  # rankdir="auto", max_width=1000
+    assert "rankdir=TB" in wide.source and svg_width(wide) <= 1000
+    short = draw_dot(x * 2.0)
+    assert "rankdir=LR" in short.source  # fits: left to right, as the data flows
+    assert "rankdir=LR" in draw_dot(y, max_width=1e6).source
+    assert "rankdir=LR" in draw_dot(y, rankdir="LR").source  # a direction given is kept
+    narrow = draw_dot(y, max_width=10)  # too wide either way: the narrower of the two
+    assert "rankdir=TB" in narrow.source
+    with pytest.raises(ValueError, match="draw_dot: max_width must be a finite number > 0"):
+        draw_dot(y, max_width=0)
+
+
+def test_collapsed_boxes_count_in_words():
+    w = Value(2.0, label="w")
+    source = draw_dot(w * 3.0, params=[w], collapse=lambda p: "box").source
+    assert "<TD>1 param, 1 op</TD>" in source
+    (out,), params = mlp([1, 1], [Value(0.5, label="x")])
+    assert "<TD>2 params, 2 ops</TD>" in draw_dot(out, params=params, collapse="neuron").source
+
+
 @pytest.mark.parametrize(
     "kwargs, error, match",
     [
@@ -246,6 +278,7 @@ def test_without_dot_the_source_works_and_rendering_says_how_to_install(monkeypa
     monkeypatch.setenv("PATH", str(tmp_path))  # no dot anywhere
     graph = draw_dot(neuron()[0])
     assert graph.source.startswith("digraph {")
+    assert "rankdir=LR" in graph.source  # nothing to measure the layout with: left to right
     for render in (graph.pipe, graph._repr_mimebundle_, lambda: graph.render(tmp_path / "g.gv")):
         with pytest.raises(graphviz.ExecutableNotFound) as caught:
             render()

@@ -22,15 +22,33 @@ def test_sum_over_paths_in_numbers():
     loss = u + v
     loss.label = "L"
     explanation = explain(loss, w)
-    assert str(explanation).splitlines() == [
-        "dL/dw = (1.0)(1.0)(-0.3)(2.0) + (1.0)(1.0)(0.5)(1.0) = -0.1",
-        "  one term per path:",
-        "    L → u → c → w: (1.0)(1.0)(-0.3)(2.0) = -0.6",
-        "    L → v → d → w: (1.0)(1.0)(0.5)(1.0) = 0.5",
+    assert str(explanation).splitlines() == [  # one factor per edge: three edges, three factors
+        "dL/dw = (1.0)(-0.3)(2.0) + (1.0)(0.5)(1.0) = -0.1",
+        "  one term per path, one factor per edge:",
+        "    L → u → c → w: (1.0)(-0.3)(2.0) = -0.6",
+        "    L → v → d → w: (1.0)(0.5)(1.0) = 0.5",
+        "  the local derivatives on these paths:",
+        "    ∂L/∂u = 1.0",
+        "    ∂u/∂c = -0.3",
+        "    ∂c/∂w = 2.0",
+        "    ∂L/∂v = 1.0",
+        "    ∂v/∂d = 0.5",
+        "    ∂d/∂w = 1.0",
         "backward() gives dL/dw = -0.1: the same.",
     ]
     assert explanation.path_count == 2 and explanation.complete and explanation.matches
-    assert [p.factors for p in explanation.paths] == [(1.0, 1.0, -0.3, 2.0), (1.0, 1.0, 0.5, 1.0)]
+    assert [p.factors for p in explanation.paths] == [(1.0, -0.3, 2.0), (1.0, 0.5, 1.0)]
+
+
+def test_local_derivatives_are_written_by_their_rule():
+    x = Value(0.5, label="x")
+    h = x * x
+    h.label = "h"
+    t = h.tanh()
+    t.label = "t"
+    text = str(explain(t, x))
+    assert "    ∂t/∂h = 1 − t² = 0.94" in text
+    assert "    ∂h/∂x = x = 0.5 (input 1)" in text and "    ∂h/∂x = x = 0.5 (input 2)" in text
 
 
 def test_reused_nodes_give_one_path_per_edge():
@@ -44,8 +62,8 @@ def test_reused_nodes_give_one_path_per_edge():
     loss.backward()
     assert explanation.gradient == b.grad == -54.0 and explanation.matches
     text = str(explanation)
-    assert "L → d (input 1) → b: (1.0)(-9.0)(1.0) = -9.0" in text
-    assert "L → d (input 2) → b: (1.0)(-9.0)(1.0) = -9.0" in text
+    assert "L → d (input 1) → b: (-9.0)(1.0) = -9.0" in text
+    assert "L → d (input 2) → b: (-9.0)(1.0) = -9.0" in text
 
 
 @given(graphs())
@@ -94,8 +112,9 @@ def test_deep_paths_are_shortened_in_the_text():
     for _ in range(5_000):
         y = y * 1.0
     explanation = explain(y, x)
-    assert explanation.path_count == 1 and len(explanation.paths[0].factors) == 5_001
-    assert "…4989 more…" in str(explanation) and explanation.matches
+    assert explanation.path_count == 1 and len(explanation.paths[0].factors) == 5_000
+    assert "…4988 more…" in str(explanation) and explanation.matches
+    assert "    … 4988 more" in str(explanation)  # the local derivatives, 12 of the 5,000 written out
 
 
 def test_no_path_and_the_root_itself():
@@ -105,7 +124,8 @@ def test_no_path_and_the_root_itself():
     assert none.path_count == 0 and none.total == 0.0 and none.gradient == 0.0 and none.matches
     assert "L does not depend on b (there is no path from L to b)" in str(none)
     itself = explain(loss, loss)
-    assert itself.path_count == 1 and itself.total == 1.0 and str(itself).startswith("dL/dL = (1.0) = 1.0")
+    assert itself.path_count == 1 and itself.total == 1.0 and itself.paths[0].factors == ()
+    assert str(itself).startswith("dL/dL = 1.0: the path from L to itself has no edge.")
 
 
 def test_a_nan_on_the_way_is_reported_honestly():

@@ -50,13 +50,17 @@ def test_fit_with_minibatches_and_cross_entropy() -> None:
     assert all(0.0 <= a <= 1.0 for a in history.accuracy)
 
 
-def test_fit_shows_a_progress_bar(capsys) -> None:
-    """tqdm is in the test extra; without tqdm installed, fit trains silently."""
+def test_fit_shows_a_progress_bar_then_the_final_state_as_text(capsys) -> None:
+    """tqdm is in the test extra; the final line is printed with or without it."""
     X, y = nn.moons(10, seed=0)
     model = nn.MLP(2, [3, 1], seed=0)
-    nn.fit(model, X, y, nn.SGD(model.parameters(), lr=0.1), steps=3)
-    bar = capsys.readouterr().err
-    assert "3/3" in bar and "loss=" in bar and "accuracy=" in bar
+    history = nn.fit(model, X, y, nn.SGD(model.parameters(), lr=0.1), steps=3)
+    printed = capsys.readouterr()
+    assert "fit:" in printed.err and "/3 [" in printed.err  # the bar, erased when done (leave=False)
+    final = f"fit: step 3/3: loss {history.loss[-1]:.4f}, accuracy {history.accuracy[-1]:.0%}\n"
+    assert printed.out == final  # plain text: what a notebook saved with a widget bar still shows
+    nn.fit(model, X, y, nn.SGD(model.parameters(), lr=0.1), steps=3, progress=False)
+    assert capsys.readouterr() == ("", "")
 
 
 def test_fit_rejects_mismatched_data() -> None:

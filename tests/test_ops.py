@@ -21,6 +21,45 @@ def test_every_op_in_the_table_has_a_case() -> None:
     assert {case.op for case in CASES} == set(ops.TABLE)
 
 
+def _evaluate(formula: str) -> float:
+    """A notation formula with numbers in place of names, read as Python (· is *, ² is **2, ...)."""
+    for written, python in (("−", "-"), ("·", "*"), ("²", "**2"), ("^", "**"), (", else", " else"),
+                            ("ln ", "log"), ("cos ", "cos"), ("sin ", "sin"), ("σ", "sigmoid")):
+        formula = formula.replace(written, python)
+    names = {"log": math.log, "cos": math.cos, "sin": math.sin, "sigmoid": ops.sigmoid,
+             "sign": lambda x: math.copysign(1.0, x)}
+    return float(eval(formula, {"__builtins__": {}}, names))  # our own table's formulas, no builtins
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_notation_writes_what_the_derivative_rule_computes(case: OpCase) -> None:
+    @given(inputs_for(case))
+    def check(xs: tuple[float, ...]) -> None:
+        out = case.call(*[Value(x) for x in xs])
+        assert out.op.notation is not None and len(out.op.notation) == len(out.children)
+        local = out.op.derivatives(*[child.data for child in out.children], out.data)
+        operands = [f"({child.data!r})" for child in out.children]
+        for i, derivative in enumerate(local):
+            formula = out.op.written(i, operands, f"({out.data!r})")
+            try:
+                written = _evaluate(formula)
+            except ValueError:  # ln of a base <= 0: the rule's edge case (0 at a zero base, else NaN)
+                assert derivative == 0.0 or math.isnan(derivative), formula
+                continue
+            assert written == pytest.approx(derivative, rel=1e-9, abs=1e-12), formula
+
+    check()
+
+
+def test_notation_is_checked_when_an_op_is_made() -> None:
+    with pytest.raises(ValueError, match=r"notation '\{x\}²' may name only the inputs"):
+        ops.Op("square", lambda x: x * x, lambda x, out: (2.0 * x,), notation=("{x}²",))
+    with pytest.raises(TypeError, match="notation must be a tuple of str"):
+        ops.Op("square", lambda x: x * x, lambda x, out: (2.0 * x,), notation=["2·{0}"])  # type: ignore[arg-type]
+    learners = ops.Op("square", lambda x: x * x, lambda x, out: (2.0 * x,))
+    assert learners.written(0, ["x"], "y") is None  # no notation: tools show ∂y/∂x alone
+
+
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_forward_matches_math(case: OpCase) -> None:
     @given(inputs_for(case))

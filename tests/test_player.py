@@ -26,14 +26,18 @@ def test_one_frame_for_the_seed_and_one_per_step():
     loss, a, b = expression()
     frames = backward_frames(loss)
     assert len(frames) == 4
-    assert frames[0].sentence.startswith("Start: dL/dL = 1.0, the seed.")
-    assert frames[1].sentence == (
-        "Step 1 of 3: L = d * d, and dL/dL = 1.0 is complete.\n"
-        "dL/dd += dL/dL × dL/dd = 1.0 × (-9.0) = -9.0, so dL/dd = -9.0 (so far).\n"
-        "dL/dd += dL/dL × dL/dd = 1.0 × (-9.0) = -9.0, so dL/dd = -18.0 (final)."
+    assert frames[0].sentence.startswith("Start: L.grad = ∂L/∂L = 1.0, the seed.")
+    assert frames[1].sentence == (  # the running total is n.grad; a local derivative is ∂, by its rule
+        "Step 1 of 3: L = d * d, and L.grad = 1.0 is complete.\n"
+        "local ∂L/∂d = d = -9.0; d.grad += L.grad × ∂L/∂d = 1.0 × (-9.0) = -9.0, so d.grad = -9.0 (so far).\n"
+        "local ∂L/∂d = d = -9.0; d.grad += L.grad × ∂L/∂d = 1.0 × (-9.0) = -9.0, so d.grad = -18.0 (final)."
     )
-    assert "dL/db += dL/dd × dd/db = -18.0 × 1.0 = -18.0, so dL/db = -18.0 (so far)." in frames[2].sentence
-    assert frames[3].sentence.endswith("so dL/db = -54.0 (final).\nAll gradients are now final.")
+    assert (
+        "local ∂d/∂b = 1.0; b.grad += d.grad × ∂d/∂b = -18.0 × 1.0 = -18.0, so b.grad = -18.0 (so far)."
+        in frames[2].sentence
+    )
+    assert "local ∂c/∂a = b = -3.0; a.grad += c.grad × ∂c/∂a = -18.0 × (-3.0) = 54.0" in frames[3].sentence
+    assert frames[3].sentence.endswith("so b.grad = -54.0 (final).\nAll gradients are now final.")
     assert (a.grad, b.grad) == (0.0, 0.0)  # the frames touch no .grad
 
 
@@ -51,6 +55,15 @@ def test_frames_fill_in_gradients_and_highlight_the_current_step():
     assert "grad ?" not in sources[3] and PARTIAL_FILL not in sources[3]
     widths = [re.findall(r'WIDTH="(\d+)"', source) for source in sources]
     assert all(w == widths[0] for w in widths)  # boxes keep their size, so the layout stays still
+
+
+def test_every_frame_has_the_layout_that_fits_the_widest():
+    require_program("dot", "CI")
+    x, w, b = Value(2.0, label="x"), Value(-3.0, label="w"), Value(0.5, label="b")
+    y = ((x * w + b).tanh() * 2.0 + x).sigmoid()  # about 1,500 points wide from left to right
+    sources = [frame.graph.source for frame in backward_frames(y)]
+    assert all("rankdir=TB" in source for source in sources)
+    assert all("rankdir=LR" in frame.graph.source for frame in backward_frames(y, rankdir="LR"))
 
 
 def test_a_long_backward_pass_is_refused_with_what_to_do():
@@ -119,7 +132,7 @@ def test_player_in_headless_chromium(tmp_path):
         def sentence() -> str:
             return browser.find_element("css selector", "[data-cr=sentence]").text
 
-        assert visible() == [0] and sentence().startswith("Start: dL/dL = 1.0")
+        assert visible() == [0] and sentence().startswith("Start: L.grad = ∂L/∂L = 1.0")
         browser.find_element("css selector", "[data-cr=next]").click()
         assert visible() == [1] and sentence().startswith("Step 1 of 3: L = d * d")
         assert browser.find_element("css selector", "[data-cr=counter]").text == "2 / 4"
