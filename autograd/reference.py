@@ -422,11 +422,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.grade is not None:
             grades = grade(args.grade, attribute=args.attr, require=_required(args.require), lang=args.lang,
                            timeout=args.timeout)  # fmt: skip
-            print(grades.json() if args.json else grades.text())
-            return 0
-        report = check(args.engine, require=args.require, lang=args.lang, timeout=args.timeout)
+        else:
+            report = check(args.engine, require=args.require, lang=args.lang, timeout=args.timeout)
     except (ValueError, TypeError, OSError) as error:
         parser.error(str(error))
+    if args.grade is not None:
+        print(grades.json() if args.json else grades.text())
+        return 0  # the table was made; its rows hold the verdicts
     print(report.json() if args.json else report.text())
     return report.exit_code
 

@@ -184,7 +184,8 @@ def _cases() -> list[Case]:
     cases += [
         Case("reuse", "a + a", (("a", 3.0),), lambda a: {"out": a + a}, hint=reuse),
         Case("reuse", "a * a", (("a", 3.0),), lambda a: {"out": a * a}, hint=reuse),
-        Case("reuse", "b = a * a; c = b + b", (("a", 3.0),), _square_twice, hint=reuse),
+        Case("reuse", "b = a * a; c = b + b", (("a", 3.0),), _square_twice, hint=reuse,
+             hints={"a": Hint("hint_order", {"shared": "b"})}),
         Case("order", "a = x * y; out = (a + 1) * (a * 3)", (("x", 2.0), ("y", -1.5)), _diamond,
              hint=reuse, hints=order),
         Case("order", "a = x * y; out = ((a + 1) * 2) * a", (("x", 2.0), ("y", -1.5)), _uneven_diamond,

@@ -78,9 +78,18 @@ def traceback_text(error: BaseException) -> str:
     summary = traceback.TracebackException.from_exception(error)
     frames = list(summary.stack)
     first = next((i for i, frame in enumerate(frames) if not _in_checker(frame.filename)), len(frames))
+    for frame in frames:  # lines are read already; the paths are shortened for the reader
+        frame.filename = _short_path(frame.filename)
     summary.stack = traceback.StackSummary.from_list(frames[max(first - 1, 0) :])
     lines = "".join(summary.format()).splitlines()
     return "\n".join(lines[-TRACEBACK_LINES:])
+
+
+def _short_path(filename: str) -> str:
+    """A file's path from the folder on ``sys.path`` that holds it (``micrograd/engine.py``), else as it is."""
+    folders = sorted({os.path.abspath(folder or os.curdir) for folder in sys.path}, key=len, reverse=True)
+    return next((os.path.relpath(filename, folder) for folder in folders
+                 if filename.startswith(folder + os.sep)), filename)  # fmt: skip
 
 
 def _in_checker(filename: str) -> bool:

@@ -12,7 +12,6 @@ import math
 import os
 import subprocess
 import sys
-import textwrap
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -85,14 +84,15 @@ class Report:
             lines += _indented(self.load_error[1], "  ")
         verdicts, width = self.checks(), max(_width(say(lang, f"status_{s}")) for s in CELLS)
         not_run = [check for check in CHECKS if verdicts[check] == SKIPPED]
+        absent = [check for check in CHECKS if verdicts[check] == MISSING and check not in self.required]
         for check in CHECKS:
             results = [r for r in self.results if r.case.check == check]
-            if results and check not in not_run:
+            if results and check not in not_run + absent:
                 lines += self._check_lines(lang, check, verdicts[check], results, width)
-        if not_run:  # every case after a basic case that hung: said once
-            reason = next(r for r in self.results if r.status == SKIPPED).messages[0]
-            lines += _wrap(f"{_pad(say(lang, 'status_skipped'), width)} {', '.join(not_run)}: {say(lang, *reason)}",
-                           "", " " * (width + 1))
+        for status, checks in ((MISSING, absent), (SKIPPED, not_run)):  # checks with nothing else to say: one line
+            if checks:
+                lines += _wrap(f"{_pad(say(lang, f'status_{status}'), width)} {', '.join(checks)}: "
+                               f"{self._why(lang, checks)}", "", " " * (width + 1))  # fmt: skip
         counts = {"passed": sum(r.status == PASS for r in self.results),
                   "failed": sum(self.failed(r) for r in self.results),
                   "missing": sum(r.status == MISSING and not self.failed(r) for r in self.results),
@@ -102,6 +102,15 @@ class Report:
             lines += _wrap(say(lang, "missing_note"))
         lines.append(say(lang, "verdict_pass" if self.passed else "verdict_fail"))
         return "\n".join(lines)
+
+    def _why(self, lang: str, checks: list[str]) -> str:
+        """Why the cases of ``checks`` did not run, each reason once (the missing methods named together)."""
+        messages = [message for r in self.results if r.case.check in checks for message in r.messages]
+        names = dict.fromkeys(name for key, params in messages if key == "missing_attribute"
+                              for name in params["names"].split(", "))  # fmt: skip
+        said = [say(lang, "missing_attribute", {"names": ", ".join(names)})] if names else []
+        said += dict.fromkeys(say(lang, key, params) for key, params in messages if key != "missing_attribute")
+        return " ".join(said)
 
     def _check_lines(self, lang: str, check: str, verdict: str, results: list[Result], width: int) -> list[str]:
         """A check's verdict on one line, then what each case that did not pass says."""
@@ -188,9 +197,16 @@ def _json_number(x: float | str) -> float | str:
 
 
 def _wrap(text: str, indent: str = "", more: str | None = None) -> list[str]:
-    """``text`` in lines of WIDTH characters, the first indented by ``indent``, the rest by ``more``."""
-    more = indent + "  " if more is None else more
-    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=more) or [indent]
+    """``text`` in lines at most WIDTH columns wide (Hangul counts two), the first indented by ``indent``,
+    the rest by ``more``; a word longer than a line gets a line of its own."""
+    lines, line = [], indent
+    for word in text.split():
+        if line.strip() and _width(f"{line} {word}") > WIDTH:
+            lines.append(line)
+            line = (indent + "  " if more is None else more) + word
+        else:
+            line = f"{line} {word}" if line.strip() else line + word
+    return [*lines, line]
 
 
 def _indented(text: str, indent: str) -> list[str]:
@@ -231,7 +247,7 @@ class Grades:
             cells = [("MISS" if report["checks"][c] == MISSING and c in required else CELLS[report["checks"][c]])
                      for c in CHECKS]  # fmt: skip
             passed = sum(case["status"] == PASS for case in report["cases"])
-            table.append([name, *cells, f"{passed}/{len(report['cases'])}"])
+            table.append([name, *cells, f"{passed}/{len(CASES)}"])
         widths = [max(_width(row[k]) for row in table) for k in range(len(header))]
         lines = [say(lang, "grade_title", {"count": str(len(self.rows)), "folder": self.folder}),
                  *_wrap(say(lang, "grade_runs")), ""]  # fmt: skip
