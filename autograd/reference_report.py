@@ -121,9 +121,12 @@ class Report:
             mark += f" ({say(lang, 'required')})"
         lines, indent = [f"{_pad(mark, width)} {title}"], " " * (width + 1)
         groups: dict[tuple[str, str], list[Result]] = {}  # the same sentences for several cases are said once
+        hints: set[str] = set()  # and so is the same hint
         for result in results:
             if result.status != PASS:
-                sentences = " ".join(say(lang, key, params) for key, params in result.messages)
+                texts = [(key, say(lang, key, params)) for key, params in result.messages]
+                sentences = " ".join(text for key, text in texts if not (key.startswith("hint_") and text in hints))
+                hints.update(text for key, text in texts if key.startswith("hint_"))
                 groups.setdefault((result.status, sentences), []).append(result)
         for (status, sentences), group in groups.items():
             which = ("" if len(group) == len(results) else _case_text(group[0]) if len(group) == 1
