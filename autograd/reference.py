@@ -33,7 +33,6 @@ from .format import format_number
 from .messages import shown, shown_object
 from .reference_cases import (
     CASES,
-    CHECKS,
     ERROR,
     FAIL,
     FORMULAS,
@@ -45,6 +44,7 @@ from .reference_cases import (
     Hint,
     Message,
     chain,
+    checks_named,
 )
 from .reference_isolation import (
     CAN_FORK,
@@ -327,7 +327,7 @@ def check(
     """
     lang = choice(lang, "check: lang", LANGUAGES)
     timeout = real(timeout, "check: timeout", low=0.0, low_open=True)
-    required = _required(require)
+    required = checks_named(require, "check: require")
     if isinstance(engine, str):
         module, attribute = _parse(engine)
         try:
@@ -359,11 +359,6 @@ def _result(case: Case, engine: Any, timeout: float, earlier: list[Result]) -> R
     if case.reflected and not hasattr(engine, case.reflected):
         return Result(case, FAIL, (("missing_reflected", {"method": case.reflected}),))
     return _judge(case, run_apart(partial(observe, case, engine), timeout), timeout)
-
-
-def _required(require: Iterable[str] | str) -> frozenset[str]:
-    names = [n.strip() for n in require.split(",")] if isinstance(require, str) else list(require)
-    return frozenset(choice(name, "check: require", CHECKS) for name in names if name)
 
 
 def _parse(spec: str) -> tuple[str, str]:
@@ -420,7 +415,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("give an engine as MODULE:ATTR, or --grade FOLDER")
     try:
         if args.grade is not None:
-            grades = grade(args.grade, attribute=args.attr, require=_required(args.require), lang=args.lang,
+            grades = grade(args.grade, attribute=args.attr, require=args.require, lang=args.lang,
                            timeout=args.timeout)  # fmt: skip
         else:
             report = check(args.engine, require=args.require, lang=args.lang, timeout=args.timeout)

@@ -15,6 +15,7 @@ from functools import partial
 from typing import Any
 
 from . import ops
+from .arguments import choice
 from .format import format_number
 
 Build = Callable[..., dict[str, Any]]
@@ -25,6 +26,12 @@ CHECKS = ("basics", "+", "-", "*", "/", "**", "neg", "exp", "log", "tanh", "relu
 PASS, FAIL, MISSING, TIMEOUT, ERROR, SKIPPED = "pass", "fail", "missing", "timeout", "error", "skipped"
 FAILING = (FAIL, TIMEOUT, ERROR)
 """What a case can come to; these three fail the check (MISSING does when the check is required)."""
+
+
+def checks_named(names: Iterable[str] | str, what: str) -> frozenset[str]:
+    """Check names given as a list or as ``"tanh,exp"``; a name that is not a check is a ValueError."""
+    listed = [name.strip() for name in names.split(",")] if isinstance(names, str) else list(names)
+    return frozenset(choice(name, what, CHECKS) for name in listed if name)
 
 Message = tuple[str, dict[str, str]]
 """One sentence of a finding: its key in the message table and the texts it fills in."""

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .arguments import choice
+from .arguments import choice, real
 from .messages import shown
-from .reference_cases import CASES, CHECKS, ERROR, FAILING, MISSING, PASS, SKIPPED
+from .reference_cases import CASES, CHECKS, ERROR, FAILING, MISSING, PASS, SKIPPED, checks_named
 from .reference_messages import LANGUAGES, say
 
 if TYPE_CHECKING:
@@ -265,7 +265,7 @@ class Grades:
         return self.text()
 
 
-def grade(folder: str | os.PathLike[str], *, attribute: str = "Value", require: Iterable[str] = (),
+def grade(folder: str | os.PathLike[str], *, attribute: str = "Value", require: Iterable[str] | str = (),
           lang: str = "en", timeout: float = 5.0) -> Grades:  # fmt: skip
     """Check every ``.py`` file in ``folder`` (one submission each, its engine named ``attribute``).
 
@@ -277,7 +277,8 @@ def grade(folder: str | os.PathLike[str], *, attribute: str = "Value", require: 
     if not os.path.isdir(folder):
         raise NotADirectoryError(f"grade: {os.fspath(folder)!r} is not a folder of submissions (one .py file each)")
     paths = sorted(p for p in Path(folder).glob("*.py") if not p.name.startswith("_"))
-    required = ",".join(require)
+    required = ",".join(sorted(checks_named(require, "grade: require")))
+    timeout = real(timeout, "grade: timeout", low=0.0, low_open=True)
     environment = os.environ | {"PYTHONPATH": os.pathsep.join(filter(None, [ROOT, os.environ.get("PYTHONPATH")]))}
     limit = timeout * (len(CASES) + 10)
     rows: list[tuple[str, dict[str, Any] | None, Message]] = []

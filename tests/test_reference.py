@@ -42,6 +42,11 @@ def test_chainrule_passes_every_case() -> None:
     assert "Result: nothing fails." in report.text()
 
 
+def test_the_readme_counts_the_cases_and_checks() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"It runs {len(CASES)} cases in {len(CHECKS)} checks" in readme
+
+
 def test_every_check_has_cases_and_every_op_check_a_formula() -> None:
     assert {case.check for case in CASES} == set(CHECKS)
     for case in CASES:
@@ -248,3 +253,7 @@ def test_grading_mode_one_row_per_submission(tmp_path: Path) -> None:
     assert rows["hangs"][1:3] == ["TIME", "skip"]
     assert set(rows["syntax_error"][1:-1]) == {"ERR"}
     assert "제출물" in grades.text("ko")
+    with pytest.raises(ValueError, match="grade: require"):
+        grade(tmp_path, require="tahn")
+    with pytest.raises(NotADirectoryError, match="not a folder"):
+        grade(tmp_path / "good.py")
