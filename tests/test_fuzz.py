@@ -39,6 +39,12 @@ def same(a: float, b: float) -> bool:
     return a == b or (math.isnan(a) and math.isnan(b))
 
 
+def close(a: float, b: float) -> bool:
+    """Equal to 1e-12, as the README promises for NumPy batches: NumPy's own tanh, exp... may differ
+    from math's in the last bit (np.tanh(1.5) is one ulp above math.tanh(1.5))."""
+    return same(a, b) or math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12)
+
+
 @st.composite
 def programs(draw: Any) -> tuple[Callable[..., Value], list[float]]:
     """A random function of 3 inputs, each op on earlier nodes, every node labelled; and its inputs."""
@@ -93,5 +99,5 @@ def test_every_view_of_the_backward_pass_agrees(program: tuple[Callable[..., Val
     except ValueError as error:  # NumPy's invalid operations (inf - inf, 0 * inf) raise in a batch
         assert "outside an op's domain" in str(error)
         return
-    assert same(total, out.data)
-    assert all(same(float(a[0]), b) for a, b in zip(batch_grads, eager)), compiled.source
+    assert close(total, out.data)
+    assert all(close(float(a[0]), b) for a, b in zip(batch_grads, eager)), compiled.source
