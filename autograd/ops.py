@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from numbers import Real
 from types import ModuleType
-from typing import Any
+from typing import Any, Literal
 
 from .floats import number
 
@@ -243,12 +243,17 @@ class Code:
     ``{0}``, ``{1}`` stand for the inputs and ``{out}`` for the output, e.g.
     ``Code("tanh({0})", "(1.0 - {out} * {out})", tanh=(math.tanh, "tanh"))``. Each keyword binds a
     function the expressions call, for floats and for NumPy arrays, so one program runs on both.
+
+    ``matmul`` is the op's part in a matrix product, for compile's NumPy batches: "sum" for an
+    addition whose chains may be summed in any order, "product" for a multiplication. A layer's
+    sums of products (b + w1*x1 + ... + wn*xn, one per neuron) then become one ``X @ W.T + b``.
     """
 
-    __slots__ = ("calls", "derivatives", "forward")
+    __slots__ = ("calls", "derivatives", "forward", "matmul")
 
-    def __init__(self, forward: str, *derivatives: str, **calls: Binding) -> None:
-        self.forward, self.derivatives, self.calls = forward, derivatives, calls
+    def __init__(self, forward: str, *derivatives: str, matmul: Literal["sum", "product"] | None = None,
+                 **calls: Binding) -> None:
+        self.forward, self.derivatives, self.matmul, self.calls = forward, derivatives, matmul, calls
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,11 +304,11 @@ SIGMOID_CALL = (_sigmoid, _sigmoid_on_arrays)
 # Each row: the op's name, forward rule and local derivatives (d out / d input, one per input);
 # below it, the same as code for compile: the forward expression, each derivative, the functions called.
 ADD     = Op("+",       lambda a, b: a + b,      lambda a, b, out: (1.0, 1.0),
-             code=Code("{0} + {1}",              "1.0", "1.0"))
+             code=Code("{0} + {1}",              "1.0", "1.0", matmul="sum"))
 SUB     = Op("-",       lambda a, b: a - b,      lambda a, b, out: (1.0, -1.0),
              code=Code("{0} - {1}",              "1.0", "-1.0"))
 MUL     = Op("*",       lambda a, b: a * b,      lambda a, b, out: (b, a),
-             code=Code("{0} * {1}",              "{1}", "{0}"))
+             code=Code("{0} * {1}",              "{1}", "{0}", matmul="product"))
 DIV     = Op("/",       _div,                    lambda a, b, out: (1.0 / b, -out / b),
              code=Code("{0} / {1}",              "(1.0 / {1})", "(-{out} / {1})"))
 POW     = Op("**",      _pow,                    lambda a, b, out: (_pow_base_derivative(a, b),
