@@ -236,6 +236,7 @@ class _BatchWriter:
         elif isinstance(step, Layer):
             assert output is not None
             x, w, *offsets = operands
+            offsets = [o for o in offsets if o.text != "0.0"]  # Python's sum() starts at 0
             counts = Counter(node.op.name for node in step.replaced if node.op is not None)
             sums = f"{len(step.outputs)} sum{'s' * (len(step.outputs) > 1)} of {len(step.signals)} products"
             more = f" + {len(offsets)} term{'s' * (len(offsets) > 1)}" if offsets else ""
@@ -248,7 +249,7 @@ class _BatchWriter:
                          f"  # replaces {len(step.outputs)} {step.op.name} ({self.some(step.outputs)})")
         elif isinstance(step, Reduction):
             out = self.scalar.names[step.output]
-            rest = "".join(f" + {self.scalar.term(o)}" for o in step.offsets)
+            rest = "".join(f" + {term}" for o in step.offsets if (term := self.scalar.term(o)) != "0.0")
             lines.append(f"{out} = {operands[0].text}.sum(-1){rest}  # replaces {len(step.replaced)} +")
         if output is not None:
             lines.extend(f"{self.scalar.names[node]} = {output.column(j)}"
@@ -398,11 +399,16 @@ class _BatchWriter:
         varying = step.output in self.varying
         lines = []
         if self.needs(terms):  # every term gets the sum's gradient
-            assert terms.vector is not None
+            vector = terms.vector
+            assert vector is not None
             column = f"{g}[:, None]" if varying else g
             if varying and not terms.varying:
                 column = f"{column}.sum(0)"
-            lines.extend(self.add_to_vector(terms.vector, terms.index or ":", column))
+            if terms.index is None and vector.grad not in self.sums.owned:
+                lines.append(self.sums.add(vector.grad, f"np.broadcast_to({column}, {vector.name}.shape)", alias=True)
+                             + f"  # replaces {len(step.terms)} edges")
+            else:
+                lines.extend(self.add_to_vector(vector, terms.index or ":", column))
         for offset in step.offsets:
             if offset in self.grads:
                 total = varying and offset not in self.varying
