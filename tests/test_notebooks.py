@@ -21,7 +21,7 @@ LINKS = re.findall(r"\]\(([^)#\s]+)\)", README)
 
 def test_the_walkthroughs_exist_in_english_and_korean() -> None:
     names = [path.name[:2] for path in NOTEBOOKS]
-    assert names == ["01", "02", "03", "04", "05", "06"]
+    assert names == ["01", "02", "03", "04", "05", "06", "08"]
     assert {path.name for path in KOREAN} >= {path.name for path in NOTEBOOKS[:3]}
 
 
