@@ -71,9 +71,10 @@ def _column(array: str, varying: bool, j: int | str) -> str:
 class _Operand:
     """How a group reads a tuple of values (J of them, or J rows of I), and where their gradients go.
 
-    ``kind``: "vector" (elements of one vector, ``index`` their positions or None for all of it
-    in order), "same" (one value for every element), "params" (captured leaves, at ``index`` in
-    params), "constant" (numbers written into the code) or "pack" (values stacked by name).
+    ``kind``: "vector" (elements of one vector: ``index`` their positions, ``[0, 2]``, or None for
+    all of it in order), "same" (one value for every element), "params" (captured leaves: ``index``
+    the subscript that reads them from params, a slice or a list of positions), "constant"
+    (numbers written into the code) or "pack" (values stacked by name).
     """
 
     kind: str
@@ -143,6 +144,7 @@ class _BatchWriter:
         self.outputs.append(output)
 
     def vector(self, name: str, nodes: tuple[Value, ...], base: str) -> _Vector:
+        """A new vector of a step's outputs, named (and its gradient) after ``name``."""
         name = self.namer.fresh(name)
         vector = _Vector(name, nodes, nodes[0] in self.varying, base, self.namer.fresh("g_" + name))
         for j, node in enumerate(nodes):
@@ -211,6 +213,7 @@ class _BatchWriter:
     # ------------------------------------------------------------ the program
 
     def program(self) -> BatchProgram:
+        """The whole source: arrays the code reads (if any), then the function, forward and backward."""
         lines = ["# forward: one array operation per group of alike ops, one line per other op"]
         if any(leaf in self.named for leaf in self.captured):  # the ops left as they are read parameters by name
             names = ", ".join(self.scalar.names[leaf] for leaf in self.captured) + ","
@@ -264,6 +267,8 @@ class _BatchWriter:
     # ------------------------------------------------------------ backward
 
     def backward(self) -> list[str]:
+        """The steps in reverse order: each group's chain rule in matrix form; the others' edges in
+        the order the engine's backward pass applies them; last, the parameters' own gradients."""
         root = self.root
         seed = f"np.ones({self.n})" if root in self.varying else f"float({self.n})"
         heading = f"# backward: the chain rule, from {self.grads[root]} back to the inputs; a group's edges in matrix form"
@@ -298,6 +303,7 @@ class _BatchWriter:
         return lines
 
     def needs(self, operand: _Operand) -> bool:
+        """Whether any value the operand reads needs a gradient."""
         return operand.kind != "constant" and any(node in self.grads for node in operand.nodes)
 
     def assemble(self, vector: _Vector, lines: list[str]) -> str | None:
@@ -362,6 +368,7 @@ class _BatchWriter:
         return [*lines, f"{_column(g, vector.varying, index)} += {contribution}"]
 
     def layer_backward(self, step: Layer, operands: list[_Operand], output: _Vector, g: str) -> list[str]:
+        """g_W = g_Z.T @ X, the offsets (biases) get g_Z, and g_X = g_Z @ W: each where it is needed."""
         x, w, *offsets = operands
         lines = []
         if self.needs(w):
@@ -381,6 +388,7 @@ class _BatchWriter:
 
     def elementwise_backward(self, step: Elementwise, operands: list[_Operand], output: _Vector,
                              g: str) -> list[str]:
+        """Each operand gets the vector's gradient times the op's local derivative, from the op table."""
         lines = []
         for q, operand in enumerate(operands):
             if not self.needs(operand):
@@ -393,6 +401,7 @@ class _BatchWriter:
         return lines
 
     def reduction_backward(self, step: Reduction, terms: _Operand) -> list[str]:
+        """Every term of the sum, vector elements and other values, gets the sum's gradient."""
         if step.output not in self.grads:
             return []
         g = self.grads[step.output]

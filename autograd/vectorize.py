@@ -252,6 +252,7 @@ class _Grouping:
             self.steps.append(step)
 
     def remember(self, vector: Nodes) -> None:
+        """A new vector: its elements may seed groups at the depths above."""
         for j, node in enumerate(vector):
             self.element_of[node] = (len(self.vectors), j)
         self.vectors.append(vector)

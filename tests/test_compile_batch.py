@@ -289,3 +289,15 @@ def _order(fn: Callable[..., Value], x: list[Value]) -> list[Value]:
     from autograd.compile import _record
 
     return _record(fn, [x])
+
+
+def test_labels_named_like_the_batch_codes_own_names_and_a_weight_used_twice() -> None:
+    np = require("numpy")
+    n, p, q, g = (Value(v, label=label) for v, label in [(1.0, "n"), (2.0, "params"), (3.0, "np"), (0.5, "g_params")])
+    f = compile(lambda x: (x[0] * n + x[1] * p + g).tanh() * q + x[0] * q, ([1.0, 2.0],), wrt=[n, p, q, g])
+    assert "def compiled_batch(n_2, x0, x1, params_2):" in f.batch_source
+    assert "np.add.at(" in f.batch_source  # q is both weights of one sum: each place adds to its gradient
+    rows = [[1.0, 2.0], [0.5, -1.0]]
+    total, grads = f.batch(np.array(rows))
+    loop_total, loop_grads = f.loop([[row] for row in rows])
+    assert close(total, loop_total) and all(map(close, grads, loop_grads))
