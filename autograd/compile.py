@@ -3,7 +3,8 @@
 Eager Values cost about a microsecond or more per node, because every op builds a node and the
 backward pass walks the graph. Tracing ``fn`` once records the graph; ``codegen`` writes it out
 as straight-line Python (forward, then the chain rule line by line), which runs on new floats
-without building any Value, and on NumPy arrays to evaluate a whole batch of samples at once.
+without building any Value. For a whole batch of samples at once, ``batchcode`` writes it as
+NumPy code in which each layer's alike ops are one matrix operation (``vectorize`` finds them).
 
 >>> from autograd import Value, compile
 >>> def neuron(x, w, b):
@@ -69,7 +70,7 @@ def compile(
     written. The default, 100,000, admits the demo MLP's per-sample step (MLP(2, [16, 16, 1]) with
     a hinge loss: about 1,000 nodes, 2,000 lines) a hundred times over; compiling 100,000 nodes
     (that step traced over 100 samples at once) took 3 s (5 s on a busy machine) and 0.8 GB here,
-    growing in proportion.
+    growing in proportion. The traced graph is kept, to write the batch code on first use.
     """
     if not isinstance(example_inputs, (list, tuple)):
         raise TypeError(
