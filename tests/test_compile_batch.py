@@ -301,3 +301,24 @@ def test_labels_named_like_the_batch_codes_own_names_and_a_weight_used_twice() -
     total, grads = f.batch(np.array(rows))
     loop_total, loop_grads = f.loop([[row] for row in rows])
     assert close(total, loop_total) and all(map(close, grads, loop_grads))
+
+
+@pytest.mark.parametrize("order", ["by input", "scrambled"])
+def test_weights_in_any_order_among_the_parameters_are_read_right(order: str) -> None:
+    """Stored input by input, a layer's weights are a transposed view of params; in no even order, a gather."""
+    np = require("numpy")
+    by_input = [[Value(0.1 * (3 * i + j + 1), label=f"w{j}{i}") for j in range(3)] for i in range(2)]  # [i][j]
+    wrt = [w for column in by_input for w in column]
+    if order == "scrambled":
+        random.Random(0).shuffle(wrt)
+
+    def layer(x: list[Value]) -> Value:
+        return sum((sum(by_input[i][j] * x[i] for i in range(2)) ** 2 for j in range(3)), Value(0.0))
+
+    f = compile(layer, ([1.0, 2.0],), wrt=wrt)
+    expected = "params[0:6].reshape(2, 3).T" if order == "by input" else "params[W_layer1_at]"
+    assert f"W_layer1 = {expected}" in f.batch_source
+    rows = [[1.0, 2.0], [0.5, -1.0], [3.0, 0.25]]
+    total, grads = f.batch(np.array(rows))
+    loop_total, loop_grads = f.loop([[row] for row in rows])
+    assert close(total, loop_total) and all(map(close, grads, loop_grads))
