@@ -122,16 +122,53 @@ def generate(order: Sequence[Value], inputs: Sequence[tuple[Value, str]],
     its number in ``constants`` (floats the caller made from the leaves' data). Gradient lines
     are written only for nodes on a path from the root to a leaf in ``wrt``.
     """
-    return _Writer(order, [*inputs, *captured], constants, name).program(wrt, len(inputs))
+    return Writer(order, [*inputs, *captured], constants, name).program(wrt, len(inputs))
 
 
-class _Writer:
+RESERVED = [*FLOATS, "np"]
+"""Names generated code never binds: the functions it calls, and ``np`` (NumPy, in batch code)."""
+
+
+def backward_edges(root: Value) -> list[tuple[Value, int]]:
+    """Every edge (node, input number) in the order the engine's backward pass applies the chain rule."""
+    edges: list[tuple[Value, int]] = []
+
+    def record(node: Value, *_: Any) -> None:
+        edges.append((node, edges[-1][1] + 1 if edges and edges[-1][0] is node else 0))
+
+    backpropagate([root], [1.0], on_edge=record)
+    return edges
+
+
+class Sums:
+    """Writes the contributions to gradients, one line each: the first assigns, later ones add.
+
+    A contribution that is another gradient itself (an edge of ``+``) makes both names the same
+    object; with NumPy arrays ``+=`` would then change both, so the next addition to such a
+    gradient is written ``g = g + ...``.
+    """
+
+    def __init__(self) -> None:
+        self.owned: dict[str, bool] = {}  # gradient -> it is an array no other name refers to
+
+    def add(self, name: str, expression: str, sign: str = "+", alias: bool = False) -> str:
+        """The line adding ``sign expression`` to ``name``; ``alias``: the expression is another name's array."""
+        if name not in self.owned:
+            self.owned[name] = not alias or sign == "-"
+            return f"{name} = {expression}" if sign == "+" else f"{name} = -{expression}"
+        if self.owned[name]:
+            return f"{name} {sign}= {expression}"
+        self.owned[name] = True
+        return f"{name} = {name} {sign} {expression}"
+
+
+class Writer:
     """Names every node of one graph, then writes its forward and backward lines."""
 
     def __init__(self, order: Sequence[Value], arguments: Sequence[tuple[Value, str]],
                  constants: Mapping[Value, float], name: str) -> None:
         self.order, self.root, self.arguments, self.constants = order, order[-1], arguments, constants
-        self.namer = Namer([*FLOATS])
+        self.namer = Namer(RESERVED)
         self.function_name = self.namer.fresh(name, "compiled")
         self.by_reference: dict[str, tuple[Op, int | None, int]] = {}
         # ops without code, per number of inputs n: `square` for the rule, `square_d0` for d/d(input 0)
@@ -153,24 +190,30 @@ class _Writer:
         """A node's name, or its value as a literal for a constant."""
         return self.names[node] if node in self.names else literal(self.constants[node])
 
-    def program(self, wrt: Sequence[Value], n_inputs: int) -> Program:
-        """Both functions: forward lines, backward lines, and the return of output and gradients."""
-        lines = ["# forward: one line per op", *self.forward_lines()]
+    def gradients(self, wrt: Sequence[Value]) -> dict[Value, str]:
+        """The name of the gradient of every node on a path from the root to a leaf in ``wrt``."""
         wanted = set(wrt)
         needs_grad: set[Value] = set()
         for node in self.order:  # children first, so a node knows whether any child needs a gradient
             if node in wanted or any(child in needs_grad for child in node.children):
                 needs_grad.add(node)
-        grads = {node: self.namer.fresh("g_" + self.names[node]) for node in self.order if node in needs_grad}
-        if self.root in needs_grad:
+        return {node: self.namer.fresh("g_" + self.names[node]) for node in self.order if node in needs_grad}
+
+    def program(self, wrt: Sequence[Value], n_inputs: int) -> Program:
+        """Both functions: forward lines, backward lines, and the return of output and gradients."""
+        lines = ["# forward: one line per op", *(self.forward(node) for node in self.order if node.op is not None)]
+        grads = self.gradients(wrt)
+        if self.root in grads:
             lines.append(f"# backward: the chain rule, one line per edge, from {grads[self.root]} back to the inputs")
             lines.append(f"{grads[self.root]} = 1.0")
-            lines.extend(self.backward_lines(needs_grad, grads))
+            sums = Sums()
+            lines.extend(line for node, i in backward_edges(self.root)
+                         if (line := self.edge(node, i, grads, sums)) is not None)
         results = [grads.get(node, "0.0") for node in wrt]
 
         params = [self.names[leaf] for leaf, _ in self.arguments]
         loop_name = self.namer.fresh(self.function_name + "_loop")
-        return Program(self.function_name, _function(self.function_name, params, lines, self.term(self.root), results),
+        return Program(self.function_name, function(self.function_name, params, lines, self.term(self.root), results),
                        loop_name, self.loop(loop_name, params, n_inputs, lines, results), self.by_reference)
 
     def loop(self, name: str, params: list[str], n_inputs: int, lines: list[str], results: list[str]) -> str:
@@ -181,80 +224,61 @@ class _Writer:
         body = [*lines, f"{total} += {self.term(self.root)}", *[f"{s} += {r}" for s, r in zip(sums, results) if r != "0.0"]]
         lines = [f"{total} = 0.0", *[f"{s} = 0.0" for s in sums if s != "0.0"],
                  f"for ({unpack}) in {samples}:", *textwrap.indent("\n".join(body), " " * 4).splitlines()]
-        return _function(name, [samples, *params[n_inputs:]], lines, total, sums)
+        return function(name, [samples, *params[n_inputs:]], lines, total, sums)
 
-    def forward_lines(self) -> list[str]:
-        """One assignment per op, children before parents."""
-        lines = []
-        for node in self.order:
-            if node.op is None:
-                continue
-            operands = [self.term(child) for child in node.children]
-            if node.op.code is not None:
-                lines.append(f"{self.names[node]} = {node.op.code.forward.format(*operands)}")
-            else:
-                rule = self.op_names[node.op, len(node.children), None]
-                lines.append(f"{self.names[node]} = {rule}({', '.join(operands)})"
-                             f"  # op {shown_object(node.op.name)} has no code: its own rule, by reference")
-        return lines
+    def forward(self, node: Value) -> str:
+        """The assignment of one op node, from its children's names."""
+        assert node.op is not None
+        operands = [self.term(child) for child in node.children]
+        return f"{self.names[node]} = {self.apply(node.op, operands)}" + (
+            "" if node.op.code is not None else
+            f"  # op {shown_object(node.op.name)} has no code: its own rule, by reference")
 
-    def backward_lines(self, needs_grad: set[Value], grads: dict[Value, str]) -> list[str]:
-        """One line per edge into a node that needs a gradient, in the order the backward pass visits them.
+    def apply(self, op: Op, operands: Sequence[str]) -> str:
+        """``op`` applied to the operands, as an expression: its code, or its own rule by reference."""
+        if op.code is not None:
+            return op.code.forward.format(*operands)
+        return f"{self.op_names[op, len(operands), None]}({', '.join(operands)})"
 
-        The edges come from the engine's own backward pass (``backpropagate``), so the code adds up
-        contributions exactly as eager does. The first contribution assigns, later ones add. A
-        contribution that is the parent's gradient itself (an edge of ``+``) makes the child's
-        gradient the same object; with NumPy arrays ``+=`` would then change both, so the next
-        addition to it is written ``g = g + ...``.
-        """
-        lines: list[str] = []
-        owned: dict[Value, bool] = {}  # child -> its gradient is an array no other name refers to
-        visiting: list[Any] = [None, -1]  # the node whose edges arrive, and the input of the last one
-
-        def emit(node: Value, *_: Any) -> None:
-            visiting[:] = [node, visiting[1] + 1 if visiting[0] is node else 0]
-            i = visiting[1]
-            child = node.children[i]
-            if node not in needs_grad or child not in needs_grad:
-                return
-            local = self.local_derivative(node, i)
-            sign = "-" if local == "-1.0" else "+"
-            upstream = grads[node]
-            product = upstream if local in ("1.0", "-1.0") else f"{upstream} * {local}"
-            g = grads[child]
-            if child not in owned:
-                lines.append(f"{g} = {product}" if sign == "+" else f"{g} = -{product}")
-                owned[child] = product != upstream or sign == "-"
-            elif owned[child]:
-                lines.append(f"{g} {sign}= {product}")
-            else:
-                lines.append(f"{g} = {g} {sign} {product}")
-                owned[child] = True
-
-        backpropagate([self.root], [1.0], on_edge=emit)
-        return lines
+    def edge(self, node: Value, i: int, grads: Mapping[Value, str], sums: Sums, total: bool = False) -> str | None:
+        """The line for one edge into a node that needs a gradient: the child's gradient gets
+        the parent's gradient times the local derivative; None if the child needs none.
+        ``total``: the contribution is summed over a batch's samples first (``.sum()``)."""
+        child = node.children[i]
+        if child not in grads:
+            return None
+        local = self.local_derivative(node, i)
+        upstream = grads[node]
+        product = upstream if local in ("1.0", "-1.0") else f"{upstream} * {local}"
+        if total:
+            product = f"{upstream}.sum()" if product == upstream else f"({product}).sum()"
+        return sums.add(grads[child], product, "-" if local == "-1.0" else "+", alias=product == upstream)
 
     def local_derivative(self, node: Value, i: int) -> str:
         """d(node)/d(input i) as source, from the op's code (or its own rule, by reference)."""
         assert node.op is not None
-        operands = [self.term(child) for child in node.children]
-        if node.op.code is None:
-            return f"{self.op_names[node.op, len(operands), i]}({', '.join([*operands, self.term(node)])})"
-        return node.op.code.derivatives[i].format(*operands, out=self.term(node))
+        return self.derivative(node.op, i, [self.term(child) for child in node.children], self.term(node))
+
+    def derivative(self, op: Op, i: int, operands: Sequence[str], out: str) -> str:
+        """d(out)/d(input i) of ``op`` applied to the operands, as an expression."""
+        if op.code is None:
+            return f"{self.op_names[op, len(operands), i]}({', '.join([*operands, out])})"
+        return op.code.derivatives[i].format(*operands, out=out)
 
 
-def _function(name: str, params: list[str], lines: list[str], out: str, results: list[str]) -> str:
-    """``def name(params):`` with ``lines`` as its body, returning ``out, (results...)``."""
+def function(name: str, params: list[str], lines: list[str], out: str, results: list[str], *more: str) -> str:
+    """``def name(params):`` with ``lines`` as its body, returning ``out, (results...), *more``."""
     header = f"def {name}({', '.join(params)}):"
     if len(header) > 100:
-        header = f"def {name}(\n{_wrap(', '.join(params))}\n):"
+        header = f"def {name}(\n{wrap(', '.join(params))}\n):"
     returned = ", ".join(results) + ("," if len(results) == 1 else "")
-    footer = f"return {out}, ({returned})"
+    after = "".join(f", {m}" for m in more)
+    footer = f"return {out}, ({returned}){after}"
     if len(footer) > 96:
-        footer = f"return {out}, (\n{_wrap(returned)}\n)"
+        footer = f"return {out}, (\n{wrap(returned)}\n){after}"
     return f"{header}\n{textwrap.indent(chr(10).join([*lines, footer]), ' ' * 4)}\n"
 
 
-def _wrap(items: str) -> str:
+def wrap(items: str) -> str:
     """A long comma-separated list as indented lines of at most 100 characters."""
     return textwrap.indent(textwrap.fill(items, 96, break_long_words=False, break_on_hyphens=False), " " * 4)

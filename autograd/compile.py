@@ -3,7 +3,8 @@
 Eager Values cost about a microsecond or more per node, because every op builds a node and the
 backward pass walks the graph. Tracing ``fn`` once records the graph; ``codegen`` writes it out
 as straight-line Python (forward, then the chain rule line by line), which runs on new floats
-without building any Value, and on NumPy arrays to evaluate a whole batch of samples at once.
+without building any Value. For a whole batch of samples at once, ``batchcode`` writes it as
+NumPy code in which each layer's alike ops are one matrix operation (``vectorize`` finds them).
 
 >>> from autograd import Value, compile
 >>> def neuron(x, w, b):
@@ -21,10 +22,12 @@ import traceback
 import types
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from itertools import count, islice
 from typing import Any, Literal
 
 from .backward import topological_order
+from .batchcode import BatchProgram, generate_batch
 from .codegen import Program, generate
 from .floats import as_float
 from .func import parameter_names
@@ -67,7 +70,7 @@ def compile(
     written. The default, 100,000, admits the demo MLP's per-sample step (MLP(2, [16, 16, 1]) with
     a hinge loss: about 1,000 nodes, 2,000 lines) a hundred times over; compiling 100,000 nodes
     (that step traced over 100 samples at once) took 3 s (5 s on a busy machine) and 0.8 GB here,
-    growing in proportion.
+    growing in proportion. The traced graph is kept, to write the batch code on first use.
     """
     if not isinstance(example_inputs, (list, tuple)):
         raise TypeError(
@@ -89,41 +92,73 @@ def compile(
     constants = {node: _constant(node) for node in order if node.op is None and node not in parameters}
     fn_name = getattr(fn, "__name__", "")
     fn_name = fn_name if isinstance(fn_name, str) and fn_name != "<lambda>" else "compiled"
-    program = generate(order, list(inputs.items()), [(leaf, f"p{k}") for k, leaf in enumerate(captured)],
-                       constants, wanted, fn_name)
+    graph = _Graph(order, list(inputs.items()), [(leaf, f"p{k}") for k, leaf in enumerate(captured)],
+                   constants, wanted, fn_name)
+    program = generate(graph.order, graph.inputs, graph.captured, graph.constants, graph.wrt, graph.name)
     shape = _graph_shape(order, list(inputs), captured) if check else None
-    return Compiled(fn, program, arguments, names, list(inputs), captured, wrt, shape)
+    return Compiled(fn, program, graph, arguments, names, wrt, shape)
+
+
+@dataclass(frozen=True)
+class _Graph:
+    """A traced graph and what code generation needs of it: the arguments' leaves, constants, wrt, a name."""
+
+    order: list[Value]
+    inputs: list[tuple[Value, str]]  # each input leaf with its fallback name
+    captured: list[tuple[Value, str]]
+    constants: dict[Value, float]
+    wrt: list[Value]
+    name: str
 
 
 class Compiled:
     """A traced function as generated code: ``f(*inputs)`` for one sample, ``f.batch`` for many.
 
-    ``source`` is the generated Python. Calling returns ``(output, gradients)``, the gradients
-    structured like ``wrt``. No Value is created, except when ``check=True`` retraces.
+    ``source`` is the generated Python, ``batch_source`` the NumPy code ``batch`` runs. Calling
+    returns ``(output, gradients)``, the gradients structured like ``wrt``. No Value is created,
+    except when ``check=True`` retraces.
     """
 
-    def __init__(self, fn: Callable[..., Value], program: Program, arguments: tuple[Tree, ...],
-                 argument_names: list[str], inputs: list[Value], captured: list[Value], wrt: Tree,
-                 shape: list[tuple[Any, Any]] | None) -> None:
-        self.fn, self.program, self.wrt = fn, program, wrt
-        self._arguments, self._argument_names = arguments, argument_names
-        self._inputs, self._captured, self._shape = inputs, captured, shape
+    def __init__(self, fn: Callable[..., Value], program: Program, graph: _Graph, arguments: tuple[Tree, ...],
+                 argument_names: list[str], wrt: Tree, shape: list[tuple[Any, Any]] | None) -> None:
+        self.fn, self.program, self.wrt, self._graph = fn, program, wrt, graph
+        self._arguments, self._argument_names, self._shape = arguments, argument_names, shape
+        self._inputs = [leaf for leaf, _ in graph.inputs]
+        self._captured = [leaf for leaf, _ in graph.captured]
         self._rebuild = _rebuilder(wrt)
-        position = {leaf: k for k, leaf in enumerate(inputs)}
-        self._wrt_inputs = [position.get(leaf) for leaf in _leaves(wrt)]  # input index of each wrt leaf, or None
-        self._filename = f"<compiled {program.name} #{next(_programs)}>"
+        inputs = {leaf: k for k, leaf in enumerate(self._inputs)}
+        captured = {leaf: k for k, leaf in enumerate(self._captured)}
+        # each wrt leaf: (its input index, None) or (None, its index among the captured leaves)
+        self._wrt_places = [(inputs[leaf], None) if leaf in inputs else (None, captured[leaf]) for leaf in _leaves(wrt)]
+        self._wrt_is_captured = [c for _, c in self._wrt_places] == list(range(len(captured)))  # wrt=model.parameters()
         text = program.source + "\n" + program.loop_source
-        linecache.cache[self._filename] = (len(text), None, text.splitlines(True), self._filename)
-        weakref.finalize(self, linecache.cache.pop, self._filename, None)  # tracebacks show the generated lines
+        self._filename = self._cache_lines(f"<compiled {program.name} #{next(_programs)}>", text)
         namespace = {**FLOATS, **by_reference(program.by_reference, vectorise=False)}
         exec(builtins.compile(text, self._filename, "exec"), namespace)  # noqa: S102 - code the compiler wrote
         self._on_floats, self._loop = namespace[program.name], namespace[program.loop_name]
-        self._on_arrays: Callable[..., Any] | None = None  # made on the first batch: NumPy is optional
+        self._batch_programs: dict[tuple[bool, ...], BatchProgram] = {}  # per which inputs are per sample
+        self._batch_functions: dict[tuple[bool, ...], tuple[str, Callable[..., Any]]] = {}
+
+    def _cache_lines(self, filename: str, text: str) -> str:
+        """Register generated code under ``filename`` so that tracebacks show its lines, for this object's life."""
+        linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+        weakref.finalize(self, linecache.cache.pop, filename, None)
+        return filename
 
     @property
     def source(self) -> str:
         """The generated Python code: forward, one line per op; backward, one line per chain-rule step."""
         return self.program.source
+
+    @property
+    def batch_source(self) -> str:
+        """The NumPy code ``batch`` runs when every input has one entry per sample (written on first use).
+
+        Each group of alike ops (a layer's sums of products, an activation over a layer) is one
+        line of array code, with a comment saying which scalar ops it replaces; the rest is
+        written as in ``source``. See ``autograd.vectorize`` for what groups.
+        """
+        return self._batch_program((True,) * len(self._inputs)).source
 
     def __repr__(self) -> str:
         return f"<compiled {self.program.name}: {len(self._inputs)} inputs, {len(self._captured)} captured>"
@@ -152,7 +187,7 @@ class Compiled:
         return total * scale, self._rebuild(g * scale for g in sums)
 
     def batch(self, *args: Tree, reduction: Literal["sum", "mean"] = "sum") -> tuple[float, Any]:
-        """Run the same code on NumPy arrays: every sample of a batch at once. Needs NumPy.
+        """Run the whole batch at once on NumPy arrays (``batch_source``). Needs NumPy.
 
         Pass each argument as for one sample (shared by every sample) or as an array with one
         more, leading, axis: one entry per sample (x of shape (n, 2) for an argument like
@@ -173,21 +208,17 @@ class Compiled:
         if self._shape is not None:
             for i in range(n):
                 self._retrace([float(x[i]) if np.ndim(x) else x for x in flat])
-        out, grads = self._run_on_arrays(flat, np)
+        per_sample = tuple(isinstance(x, np.ndarray) for x in flat)
+        params = np.array([leaf.data for leaf in self._captured], dtype=float)
+        out, input_grads, param_grads = self._run_batch(per_sample, [n, *flat, params], np)
         scale = 1.0 / n if reduction == "mean" else 1.0
-        total = float(np.sum(out)) if np.ndim(out) else out * n
-        reduced, summed = list(grads), []
-        for i, (g, k) in enumerate(zip(grads, self._wrt_inputs)):
-            if k is not None and isinstance(flat[k], np.ndarray):  # a per-sample input: one gradient per sample
-                reduced[i] = np.broadcast_to(g, (n,)) * scale
-            elif isinstance(g, np.ndarray) and g.ndim:  # shared by every sample: the sum of the gradients
-                summed.append(i)
-            else:  # the same for every sample
-                reduced[i] = float(g) * n * scale
-        if summed:  # one NumPy call for all of them, not one per gradient
-            for i, g in zip(summed, np.array([grads[i] for i in summed]).sum(axis=1).tolist()):
-                reduced[i] = g * scale
-        return total * scale, self._rebuild(iter(reduced))
+        total = float(np.sum(out)) if np.ndim(out) else float(out) * n
+        captured = (param_grads * scale).tolist()
+        grads = captured if self._wrt_is_captured else [
+            captured[c] if k is None else
+            np.broadcast_to(input_grads[k], (n,)) * scale if per_sample[k] else float(input_grads[k]) * scale
+            for k, c in self._wrt_places]
+        return total * scale, self._rebuild(iter(grads))
 
     def _flat(self, args: tuple[Tree, ...], what: str) -> list[float]:
         """One sample's arguments as the generated function's float parameters (checked, retraced if asked)."""
@@ -209,28 +240,38 @@ class Compiled:
             arguments = "argument" if n == 1 else "arguments"
             raise TypeError(f"compile: {what} takes {n} {arguments}, got {len(args)}: {expected}")
 
-    def _run_on_arrays(self, flat: list[Any], np: types.ModuleType) -> tuple[Any, Any]:
-        """Call the generated code on arrays; NumPy's invalid operations raise, naming the line."""
-        if self._on_arrays is None:
-            namespace = {**numpy_namespace(), **by_reference(self.program.by_reference, vectorise=True),
+    def _batch_program(self, per_sample: tuple[bool, ...]) -> BatchProgram:
+        """The batch program for inputs that are per sample (True) or shared: grouped and written on first use."""
+        if per_sample not in self._batch_programs:
+            g = self._graph
+            self._batch_programs[per_sample] = generate_batch(g.order, g.inputs, g.captured, g.constants, g.wrt,
+                                                              g.name, per_sample)
+        return self._batch_programs[per_sample]
+
+    def _batch_function(self, per_sample: tuple[bool, ...], np: types.ModuleType) -> tuple[str, Callable[..., Any]]:
+        """The batch program as a function on NumPy arrays, and the file name its tracebacks show."""
+        if per_sample not in self._batch_functions:
+            program = self._batch_program(per_sample)
+            filename = self._cache_lines(f"<compiled {program.name} #{next(_programs)}>", program.source)
+            namespace = {**numpy_namespace(), **by_reference(program.by_reference, vectorise=True), "np": np,
                          "__builtins__": builtins}
-            self._on_arrays = types.FunctionType(self._on_floats.__code__, namespace, self.program.name)
+            exec(builtins.compile(program.source, filename, "exec"), namespace)  # noqa: S102 - code the compiler wrote
+            self._batch_functions[per_sample] = filename, namespace[program.name]
+        return self._batch_functions[per_sample]
+
+    def _run_batch(self, per_sample: tuple[bool, ...], arguments: list[Any], np: types.ModuleType) -> Any:
+        """Call the batch program; NumPy's invalid operations raise, naming the line."""
+        filename, run = self._batch_function(per_sample, np)
         try:
             with np.errstate(divide="raise", invalid="raise", over="ignore", under="ignore"):
-                result: tuple[Any, Any] = self._on_arrays(*flat, *[leaf.data for leaf in self._captured])
-                return result
+                return run(*arguments)
         except FloatingPointError as error:
             raise ValueError(
                 f"compile: NumPy batch of {self.program.name}: {error} at "
-                f"{shown_object(self._failing_line(error))}: "
+                f"{shown_object(_failing_line(error, filename))}: "
                 f"some sample is outside an op's domain (log or sqrt of a negative number, division by zero, "
                 f"inf * 0, ...). Call the compiled function on single samples to find it."
             ) from None
-
-    def _failing_line(self, error: BaseException) -> str:
-        """The generated line that raised, from the traceback."""
-        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == self._filename]
-        return (frames[-1].line or "?").strip() if frames else "?"
 
     def _retrace(self, flat: list[float]) -> None:
         """check=True: trace ``fn`` again on these inputs and raise if the graph differs."""
@@ -247,6 +288,12 @@ class Compiled:
                 f"Its Python control flow depends on the data (an `if` on a Value's data?), so the compiled code does "
                 f"not apply. Compile again with such inputs, or use a branch-free op (relu, abs, leaky_relu)."
             )
+
+
+def _failing_line(error: BaseException, filename: str) -> str:
+    """The generated line that raised, from the traceback, without its comment."""
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == filename]
+    return (frames[-1].line or "?").split("  # ")[0].strip() if frames else "?"
 
 
 def _describe(shape: list[tuple[Any, Any]], k: int) -> str:

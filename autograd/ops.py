@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from numbers import Real
 from types import ModuleType
-from typing import Any
+from typing import Any, Literal
 
 from .floats import number
 
@@ -244,12 +244,17 @@ class Code:
     ``{0}``, ``{1}`` stand for the inputs and ``{out}`` for the output, e.g.
     ``Code("tanh({0})", "(1.0 - {out} * {out})", tanh=(math.tanh, "tanh"))``. Each keyword binds a
     function the expressions call, for floats and for NumPy arrays, so one program runs on both.
+
+    ``matmul`` is the op's part in a matrix product, for compile's NumPy batches: "sum" for an
+    addition whose chains may be summed in any order, "product" for a multiplication. A layer's
+    sums of products (b + w1*x1 + ... + wn*xn, one per neuron) then become one ``X @ W.T + b``.
     """
 
-    __slots__ = ("calls", "derivatives", "forward")
+    __slots__ = ("calls", "derivatives", "forward", "matmul")
 
-    def __init__(self, forward: str, *derivatives: str, **calls: Binding) -> None:
-        self.forward, self.derivatives, self.calls = forward, derivatives, calls
+    def __init__(self, forward: str, *derivatives: str, matmul: Literal["sum", "product"] | None = None,
+                 **calls: Binding) -> None:
+        self.forward, self.derivatives, self.matmul, self.calls = forward, derivatives, matmul, calls
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,13 +329,13 @@ SIGMOID_CALL = (_sigmoid, _sigmoid_on_arrays)
 # below it, the same as code for compile: the forward expression, each derivative, the functions called;
 # last, the derivatives as people write them, for the player and explain.
 ADD     = Op("+",       lambda a, b: a + b,      lambda a, b, out: (1.0, 1.0),
-             code=Code("{0} + {1}",              "1.0", "1.0"),
+             code=Code("{0} + {1}",              "1.0", "1.0", matmul="sum"),
              notation=("1", "1"))
 SUB     = Op("-",       lambda a, b: a - b,      lambda a, b, out: (1.0, -1.0),
              code=Code("{0} - {1}",              "1.0", "-1.0"),
              notation=("1", "−1"))
 MUL     = Op("*",       lambda a, b: a * b,      lambda a, b, out: (b, a),
-             code=Code("{0} * {1}",              "{1}", "{0}"),
+             code=Code("{0} * {1}",              "{1}", "{0}", matmul="product"),
              notation=("{1}", "{0}"))
 DIV     = Op("/",       _div,                    lambda a, b, out: (1.0 / b, -out / b),
              code=Code("{0} / {1}",              "(1.0 / {1})", "(-{out} / {1})"),

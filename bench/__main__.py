@@ -100,10 +100,13 @@ def main() -> None:
                             demo_step.Floats.name),
                      within(summarise(times, demo_step.Numpy.name), demo_step.ChainruleCompiledNumpy.name, 3,
                             demo_step.Numpy.name)]
-        seconds, lines = demo_step.compile_time(p)
+        seconds, lines = demo_step.compile_time(batch=False)
+        batch_seconds, batch_lines = demo_step.compile_time(batch=True)
         print("\n".join(verdicts[-2:]))
         print(f"    autograd.compile of the one-sample loss (trace + code generation): {seconds * 1e3:.1f} ms, "
-              f"{lines:,} lines of generated code")
+              f"{lines:,} lines of generated code\n"
+              f"    the same with the penalty, as NumPy batch code (trace + grouping + code generation): "
+              f"{batch_seconds * 1e3:.1f} ms, {batch_lines:,} lines of generated code")
     if "chain" in args.only:
         times = timed_workload(
             f"2. deep chain: y = y * {graphs.SCALE} + {graphs.SHIFT}, {graphs.N:,} steps ({4 * graphs.N:,} nodes "
