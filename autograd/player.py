@@ -11,7 +11,9 @@ frames as inline SVG and a little JavaScript (keyboard, slider, zoom, ``#step=``
 from __future__ import annotations
 
 import html
+import io
 import os
+import textwrap
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -30,6 +32,7 @@ from .draw import (
 from .files import write_atomically
 from .format import format_number, local_derivative, node_names
 from .language import resolve, text
+from .messages import shown_object
 from .render_dot import AUTO, fit_width, render
 from .scene import backward_scenes, finishing_steps, product_text, signed, sum_text
 from .trace import BackwardTrace, trace_backward
@@ -39,6 +42,7 @@ if TYPE_CHECKING:
     from .digraph import Digraph
 
 DEFAULT_MAX_STEPS = 100
+CAPTION_WIDTH = 80  # characters per line of a frame's sentence under its drawing in a GIF
 
 
 @dataclass(frozen=True)
@@ -267,9 +271,59 @@ class BackwardPlayer:
         )
 
     def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write the standalone page to ``path`` (UTF-8, atomically: all or nothing) and return the path."""
-        write_atomically(path, self.to_html())
+        """Write the player to ``path`` atomically (all or nothing) and return the path.
+
+        A ``.gif`` path gets an animation for slides, one frame per step with its sentence under the
+        drawing (needs Pillow: the ``gif`` extra); any other path the standalone HTML page.
+        """
+        if Path(path).suffix.lower() == ".gif":
+            write_atomically(path, self.to_gif())
+        else:
+            write_atomically(path, self.to_html())
         return Path(path)
+
+    def save_frames(self, folder: str | os.PathLike[str], format: str = "png") -> list[Path]:
+        """Write each frame, its sentence under the drawing, as ``step_01.png``... (or ``.svg``) in ``folder``."""
+        if format not in ("png", "svg"):
+            raise ValueError(f"BackwardPlayer.save_frames: format must be 'png' or 'svg', got {shown_object(format)}")
+        paths = [Path(folder) / f"step_{i:0{len(str(len(self.frames)))}d}.{format}" for i in range(1, len(self.frames) + 1)]
+        for path, picture in zip(paths, self._pictures(format)):
+            write_atomically(path, picture)
+        return paths
+
+    def to_gif(self, seconds_per_step: float = 2.0) -> bytes:
+        """The frames as one animated GIF (looping; each frame's sentence under its drawing). Needs Pillow."""
+        try:
+            from PIL import Image
+        except ImportError as error:
+            raise ImportError(
+                "BackwardPlayer: writing a GIF needs Pillow: pip install 'chainrule[gif]' (or pip install pillow)"
+            ) from error
+        images = [Image.open(io.BytesIO(png)).convert("RGB") for png in self._pictures("png")]
+        size = (max(image.width for image in images), max(image.height for image in images))
+        canvases = []
+        for image in images:  # one size for all: each drawing on a white canvas of the largest
+            canvas = Image.new("RGB", size, "white")
+            canvas.paste(image, (0, 0))
+            canvases.append(canvas)
+        out = io.BytesIO()
+        canvases[0].save(
+            out, format="GIF", save_all=True, append_images=canvases[1:], duration=round(1000 * seconds_per_step), loop=0
+        )
+        return out.getvalue()
+
+    def _pictures(self, format: str) -> list[bytes]:
+        """Each frame drawn by ``dot`` with its sentence as a caption underneath, as PNG or SVG bytes."""
+        def draw(frame: Frame) -> bytes:
+            graph = frame.graph.copy()
+            lines = [part for line in frame.sentence.splitlines() for part in textwrap.wrap(line, CAPTION_WIDTH)]
+            graph.attr(label="".join(line.replace("\\", "\\\\") + "\\l" for line in lines), labelloc="b",
+                       labeljust="l", fontsize="14")
+            picture: bytes = graph.pipe(format=format)
+            return picture
+
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # each frame is one `dot` process
+            return list(pool.map(draw, self.frames))
 
 
 def backward_player(root: Value, **options: Any) -> BackwardPlayer:

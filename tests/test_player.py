@@ -287,3 +287,24 @@ def test_the_player_fills_a_1280_by_720_screen_readably(browser, tmp_path):
     assert browser.execute_script(
         "return document.querySelector('[data-cr=frame]:not([hidden]) svg text').getBoundingClientRect().height"
     ) == pytest.approx(before)
+
+
+def test_a_gif_for_slides_one_frame_per_step_and_the_frames_as_files(tmp_path):
+    require_program("dot", "CI")
+    image = require("PIL.Image", "CI")
+    loss, _, _ = expression()
+    player = backward_player(loss, forward=True, lang="ko")
+    path = player.save(tmp_path / "backward.gif")
+    with image.open(path) as gif:
+        assert gif.format == "GIF" and gif.n_frames == len(player.frames) == 9
+        assert gif.info["loop"] == 0 and gif.info["duration"] == 2000
+    assert [p.name for p in tmp_path.iterdir()] == ["backward.gif"]  # written atomically: no temporary left
+    (tmp_path / "png").mkdir()
+    pngs = player.save_frames(tmp_path / "png")
+    assert [p.name for p in pngs] == [f"step_{i}.png" for i in range(1, 10)]
+    assert all(p.read_bytes().startswith(b"\x89PNG") for p in pngs)
+    (tmp_path / "svg").mkdir()
+    svgs = player.save_frames(tmp_path / "svg", format="svg")
+    assert "순전파: 입력부터" in svgs[0].read_text(encoding="utf-8")  # each frame's sentence under its drawing
+    with pytest.raises(ValueError, match="format must be 'png' or 'svg', got 'jpg'"):
+        player.save_frames(tmp_path, format="jpg")
