@@ -81,6 +81,8 @@ def backward_frames(
     max_width = check_options("backward_frames", root, rankdir, precision, max_nodes, max_width)
     if not isinstance(max_steps, int) or isinstance(max_steps, bool) or max_steps < 1:
         raise ValueError(f"backward_frames: max_steps must be a whole number >= 1, got {max_steps!r}")
+    if not isinstance(forward, bool):
+        raise TypeError(f"backward_frames: forward must be True or False, got {shown_object(forward)}")
     values, steps = graph_size(root, COUNTED_PER_LIMIT * max_steps)  # a step per op; count before building
     if steps > max_steps:
         counted = f"{steps:,}" if values + steps <= COUNTED_PER_LIMIT * max_steps else f"at least {steps:,}"
@@ -302,9 +304,9 @@ class BackwardPlayer:
         images = [Image.open(io.BytesIO(png)).convert("RGB") for png in self._pictures("png")]
         size = (max(image.width for image in images), max(image.height for image in images))
         canvases = []
-        for image in images:  # one size for all: each drawing on a white canvas of the largest
+        for image in images:  # one size for all, each centred at the top: the drawing stays still
             canvas = Image.new("RGB", size, "white")
-            canvas.paste(image, (0, 0))
+            canvas.paste(image, ((size[0] - image.width) // 2, 0))
             canvases.append(canvas)
         out = io.BytesIO()
         canvases[0].save(

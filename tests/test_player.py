@@ -108,6 +108,12 @@ def test_forward_phase_comes_first_node_by_node_in_the_same_layout():
     assert all(w == widths[0] for w in widths)  # the forward frames do not move a node either
 
 
+def test_a_forward_option_that_is_not_a_bool_is_refused():
+    loss, _, _ = expression()
+    with pytest.raises(TypeError, match="forward must be True or False, got 'yes'"):
+        backward_frames(loss, forward="yes")
+
+
 def test_each_step_shows_its_arithmetic():
     loss, _, _ = expression()
     frames = backward_frames(loss)
