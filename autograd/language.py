@@ -113,7 +113,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "check.numeric": {"en": "numeric", "ko": "수치"},
     "check.abs_err": {"en": "abs err", "ko": "절대 오차"},
     "check.rel_err": {"en": "rel err", "ko": "상대 오차"},
-    "check.worst": {"en": "<- worst", "ko": "<- 가장 큼"},
+    "check.worst": {"en": "<- worst", "ko": "<- 가장 나쁨"},
     "check.fails": {"en": "<- fails", "ko": "<- 실패"},
     "check.rule": {
         "en": "passes when |analytic - numeric| <= atol + rtol * |numeric| ({settings})",

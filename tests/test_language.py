@@ -154,7 +154,7 @@ def test_korean_gradient_check_tables_under_an_english_title(check):
     title, *table = str(raised.value).splitlines()
     assert title.startswith(("gradcheck:", "gradgradcheck:", "check_local_derivatives:"))  # searchable English
     assert table[0].split() == ["입력", "해석적", "수치", "절대", "오차", "상대", "오차"]
-    assert "<- 가장 큼" in "\n".join(table) and "통과" in table[-1]
+    assert "<- 가장 나쁨" in "\n".join(table) and "통과" in table[-1]
     assert not english_words("\n".join(table), {"x", "y"}), table
     with pytest.raises(AssertionError) as english:
         check("en")
