@@ -28,7 +28,7 @@ def classic_expression() -> None:
 
 
 def drawings(out: Path = OUT) -> None:
-    """Write the graph of one neuron (SVG) and a small expression's backward pass, step by step (HTML)."""
+    """Write the graph of one neuron (SVG) and a small expression's passes, step by step (HTML and GIF)."""
     from graphviz import ExecutableNotFound
 
     x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
@@ -47,16 +47,17 @@ def drawings(out: Path = OUT) -> None:
     loss = s * s
     try:
         svg = draw_dot(a, params=[w1, w2, b], edge_labels=True).pipe(format="svg", encoding="utf-8")
-        player = backward_player(loss)
+        player = backward_player(loss, forward=True)  # the forward pass first, then the backward pass
     except ExecutableNotFound as error:  # no Graphviz: say how to install it, keep the rest of the demo
         print(error)
         return
     out.mkdir(exist_ok=True)
     write_atomically(out / "neuron.svg", svg)
     player.save(out / "backward_player.html")
+    player.save(out / "backward.gif")
     print(
-        f"wrote {out / 'neuron.svg'} (one neuron, after backward) and "
-        f"{out / 'backward_player.html'} (open it in a browser)"
+        f"wrote {out / 'neuron.svg'} (one neuron, after backward), "
+        f"{out / 'backward_player.html'} (open it in a browser) and {out / 'backward.gif'} (for slides)"
     )
 
 

@@ -8,7 +8,7 @@
 (2.0, 8.0)
 """
 
-from . import arguments, func
+from . import arguments, func, language
 from .backward import backpropagate, grad, topological_order
 from .check import check_local_derivatives, gradcheck, gradgradcheck
 from .collapse import register_grouping
@@ -17,6 +17,7 @@ from .draw import draw_dot
 from .explain import Explanation, explain
 from .files import write_atomically
 from .format import format_number
+from .language import get_language, set_language
 from .mode import enable_grad, is_grad_enabled, no_grad
 from .ops import Op
 from .player import BackwardPlayer, backward_frames, backward_player
@@ -42,12 +43,15 @@ __all__ = [
     "explain",
     "format_number",
     "func",
+    "get_language",
     "grad",
     "gradcheck",
     "gradgradcheck",
     "is_grad_enabled",
+    "language",
     "no_grad",
     "register_grouping",
+    "set_language",
     "topological_order",
     "trace_backward",
     "write_atomically",

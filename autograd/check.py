@@ -18,6 +18,7 @@ from . import func
 from .arguments import number, real
 from .backward import topological_order
 from .floats import as_float
+from .language import resolve, text
 from .mode import no_grad
 from .ops import Op
 from .value import Value
@@ -32,20 +33,23 @@ def gradcheck(
     atol: float = 1e-5,
     rtol: float = 1e-3,
     raise_exception: bool = True,
+    lang: str | None = None,
 ) -> bool:
     """True when ``f``'s gradient at ``inputs`` (numbers or Values) matches central differences.
 
     Otherwise raises an AssertionError whose message is a table of every partial derivative,
-    the worst one marked; with ``raise_exception=False`` returns False instead.
+    the worst one marked; with ``raise_exception=False`` returns False instead. The title stays
+    English (it is an exception); the table is in ``lang`` (default: ``autograd.set_language``'s).
     """
     _check_settings("gradcheck", eps, atol, rtol)
+    lang = resolve(lang)
     xs = _point(inputs, "gradcheck")
     names = func.parameter_names(f, len(xs))
     analytic = func.grad(f, argnums=tuple(range(len(xs))))(*xs)
     rows = [(name, number(a), _central_difference(lambda *p: number(f(*map(Value, p))), xs, i, eps))
             for i, (name, a) in enumerate(zip(names, analytic))]
     title = f"gradcheck: the gradient of {_name(f)} at {_where(names, xs)} differs from central differences"
-    return _verdict(title, rows, atol, rtol, eps, raise_exception)
+    return _verdict(title, rows, atol, rtol, eps, raise_exception, lang)
 
 
 def gradgradcheck(
@@ -55,9 +59,11 @@ def gradgradcheck(
     atol: float = 1e-5,
     rtol: float = 1e-3,
     raise_exception: bool = True,
+    lang: str | None = None,
 ) -> bool:
     """Like ``gradcheck`` for second derivatives: the Hessian against differences of the gradient."""
     _check_settings("gradgradcheck", eps, atol, rtol)
+    lang = resolve(lang)
     xs = _point(inputs, "gradgradcheck")
     names = func.parameter_names(f, len(xs))
     analytic = func.hessian(f)(*xs)
@@ -68,7 +74,7 @@ def gradgradcheck(
             for i in range(len(xs)) for j in range(len(xs))]
     title = (f"gradgradcheck: the second derivatives of {_name(f)} at {_where(names, xs)} differ from "
              "central differences of its gradient")
-    return _verdict(title, rows, atol, rtol, eps, raise_exception)
+    return _verdict(title, rows, atol, rtol, eps, raise_exception, lang)
 
 
 def check_local_derivatives(
@@ -77,6 +83,7 @@ def check_local_derivatives(
     atol: float = 1e-5,
     rtol: float = 1e-3,
     raise_exception: bool = True,
+    lang: str | None = None,
 ) -> bool:
     """True when every op node in ``root``'s graph has local derivatives matching its forward rule.
 
@@ -88,17 +95,18 @@ def check_local_derivatives(
     if not isinstance(root, Value):
         raise TypeError(f"check_local_derivatives: root must be a Value, got {type(root).__name__} {root!r}")
     _check_settings("check_local_derivatives", eps, atol, rtol)
+    lang = resolve(lang)
     for node in topological_order([root]):
         xs = [child.data for child in node.children]
         if node.op is None or not all(math.isfinite(x) for x in [*xs, node.data]):
             continue
-        names = [child.label or f"input {i}" for i, child in enumerate(node.children)]
+        names = [child.label or f"{text('check.input', lang)} {i}" for i, child in enumerate(node.children)]
         rows = _local_rows(node.op, xs, node.data, names, eps, atol, rtol)
         if not all(_close(a, n, atol, rtol) for _, a, n in rows):
             where = f"'{node.label}'" if node.label else "(unlabelled)"
             title = (f"check_local_derivatives: the derivative rule of op {node.op.name!r} is wrong "
                      f"at node {where} (inputs {_where(names, xs)})")
-            return _verdict(title, rows, atol, rtol, eps, raise_exception)
+            return _verdict(title, rows, atol, rtol, eps, raise_exception, lang)
     return True
 
 
@@ -167,18 +175,21 @@ def _close(analytic: float, numeric: float, atol: float, rtol: float) -> bool:
 
 
 def _verdict(
-    title: str, rows: list[Row], atol: float, rtol: float, eps: float, raise_exception: bool
+    title: str, rows: list[Row], atol: float, rtol: float, eps: float, raise_exception: bool, lang: str
 ) -> bool:
     """True when every row is close; else False or an AssertionError with the table."""
     if all(_close(a, n, atol, rtol) for _, a, n in rows):
         return True
     if not raise_exception:
         return False
-    raise AssertionError(_table(title, rows, atol, rtol, eps))
+    raise AssertionError(_table(title, rows, atol, rtol, eps, lang))
 
 
-def _table(title: str, rows: list[Row], atol: float, rtol: float, eps: float) -> str:
-    """The rows as aligned columns, failing rows marked, the worst one (most over tolerance) named."""
+def _table(title: str, rows: list[Row], atol: float, rtol: float, eps: float, lang: str) -> str:
+    """The rows as aligned columns, failing rows marked, the worst one (most over tolerance) named.
+
+    The title stays English, as exceptions do; the table and its rule are in ``lang``.
+    """
 
     def excess(row: Row) -> tuple[float, float]:  # error over allowance, then error; NaN is the worst
         _, a, n = row
@@ -190,15 +201,21 @@ def _table(title: str, rows: list[Row], atol: float, rtol: float, eps: float) ->
         return error / allowance, error
 
     worst = max(rows, key=excess)
-    header = ("input", "analytic", "numeric", "abs err", "rel err", "")
+    header = (*(text(f"check.{key}", lang) for key in ("input", "analytic", "numeric", "abs_err", "rel_err")), "")
     lines = [header]
     for row in rows:
         label, a, n = row
         error = abs(a - n)
         relative = error / abs(n) if n != 0.0 else (0.0 if error == 0.0 else math.inf)
-        mark = "<- worst" if row is worst else ("<- fails" if not _close(a, n, atol, rtol) else "")
+        failing = not _close(a, n, atol, rtol)
+        mark = text("check.worst", lang) if row is worst else (text("check.fails", lang) if failing else "")
         lines.append((label, f"{a:.10g}", f"{n:.10g}", f"{error:.3g}", f"{relative:.3g}", mark))
-    widths = [max(len(line[k]) for line in lines) for k in range(len(header))]
-    table = ["  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() for line in lines]
-    rule = f"passes when |analytic - numeric| <= atol + rtol * |numeric| ({atol=}, {rtol=}, {eps=})"
+    widths = [max(_width(line[k]) for line in lines) for k in range(len(header))]
+    table = ["  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(line, widths)).rstrip() for line in lines]
+    rule = text("check.rule", lang, settings=f"{atol=}, {rtol=}, {eps=}")
     return "\n".join([title, *table, rule])
+
+
+def _width(cell: str) -> int:
+    """Columns a cell takes in a monospaced font: a Hangul syllable takes two."""
+    return sum(2 if "\uac00" <= char <= "\ud7a3" else 1 for char in cell)

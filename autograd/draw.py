@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from . import arguments
 from .backward import graph_size, topological_order
 from .collapse import Grouping, find_grouping, group_nodes
+from .language import resolve
 from .render_dot import AUTO, fit_width, render
 from .scene import Edge, collapsed_scene, graph_scene
 from .trace import trace_backward
@@ -38,6 +39,7 @@ def draw_dot(
     collapse: str | Grouping | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
     fontname: str = DEFAULT_FONT,
+    lang: str | None = None,
 ) -> Digraph:
     """Draw the graph that computed ``root`` as a ``graphviz.Digraph`` (shown as SVG in Jupyter).
 
@@ -53,8 +55,10 @@ def draw_dot(
     ``rankdir="auto"`` (the default) draws left to right unless that is wider than ``max_width``
     points (1,000: about a 900-pixel column, where smaller text could not be read), and then top to
     bottom, or whichever of the two is narrower; it lays the graph out with ``dot`` to measure.
-    ``"LR"``, ``"TB"``, ``"RL"`` or ``"BT"`` fix the direction.
+    ``"LR"``, ``"TB"``, ``"RL"`` or ``"BT"`` fix the direction. Collapsed boxes are labelled in
+    ``lang`` (``"en"`` or ``"ko"``; default: ``autograd.set_language``'s).
     """
+    lang = resolve(lang)
     max_width = check_options("draw_dot", root, rankdir, precision, max_nodes, max_width)
     grouping = None if collapse is None else find_grouping(collapse)
     highlight = _values(highlight, "highlight")
@@ -73,7 +77,7 @@ def draw_dot(
         return render(fit_width(scene, max_width))
     scene = collapsed_scene(
         order, root, _groups(order, params, collapse, grouping), params=params, highlight=highlight,
-        precision=precision, rankdir=rankdir, fontname=fontname,
+        precision=precision, rankdir=rankdir, fontname=fontname, lang=lang,
     )
     units = sum(not isinstance(item, Edge) for item in scene.items)
     refuse_size(len(order), sum(node.op is not None for node in order), units, max_nodes)

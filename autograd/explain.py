@@ -17,6 +17,7 @@ from typing import Any
 
 from .backward import topological_order
 from .format import format_number, local_derivative, node_names
+from .language import resolve, text
 from .messages import shown_object
 from .trace import trace_backward
 from .value import Value
@@ -55,6 +56,7 @@ class Explanation:
     abs_total: float  # the sum over all paths of |product|: the scale of the rounding errors
     names: dict[Value, str]
     precision: int
+    lang: str  # the language of the written explanation
 
     @property
     def complete(self) -> bool:
@@ -75,17 +77,16 @@ class Explanation:
         number = self._number
         grad = f"d{r}/d{w}"
         if self.path_count == 0:
-            lines = [f"{grad} = 0.0: {r} does not depend on {w} (there is no path from {r} to {w})."]
+            lines = [self._text("explain.no_path", grad=grad, r=r, w=w)]
         elif self.root is self.leaf:
-            lines = [f"{grad} = 1.0: the path from {r} to itself has no edge."]
+            lines = [self._text("explain.itself", grad=grad, r=r)]
         elif self.complete:
             terms = " + ".join(self._factors_text(path) for path in self.paths)
-            lines = [f"{grad} = {terms} = {number(self.total)}", "  one term per path, one factor per edge:"]
+            lines = [f"{grad} = {terms} = {number(self.total)}", self._text("explain.terms")]
         else:
             lines = [
-                (f"{grad} is a sum over {self.path_count:,} paths, "
-                 f"too many to list (max_paths={len(self.paths)})."),
-                f"  the {len(self.paths)} largest contributions:",
+                self._text("explain.too_many", grad=grad, count=f"{self.path_count:,}", listed=len(self.paths)),
+                self._text("explain.largest", listed=len(self.paths)),
             ]
         lines += [
             f"    {self._path_text(path)}: {self._factors_text(path)} = {number(path.product)}"
@@ -93,10 +94,10 @@ class Explanation:
             if path.factors
         ]
         if self.path_count and not self.complete:
-            lines.append(f"  sum over all {self.path_count:,} paths = {number(self.total)}")
+            lines.append(self._text("explain.sum_all", count=f"{self.path_count:,}", total=number(self.total)))
         lines += self._rules_text()
-        verdict = "the same" if self.matches else "DIFFERENT: please report this as a bug"
-        lines.append(f"backward() gives {grad} = {number(self.gradient)}: {verdict}.")
+        verdict = "explain.same" if self.matches else "explain.different"
+        lines.append(self._text(verdict, grad=grad, gradient=number(self.gradient)))
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -108,6 +109,9 @@ class Explanation:
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(str(self))  # IPython and Jupyter show the explanation itself
 
+    def _text(self, key: str, **fields: object) -> str:
+        return text(key, self.lang, **fields)
+
     def _number(self, x: float) -> str:
         return format_number(x, self.precision)
 
@@ -115,7 +119,7 @@ class Explanation:
         factors = [f"({self._number(f)})" for f in path.factors]
         if len(factors) > SHOWN_FACTORS:
             half = SHOWN_FACTORS // 2
-            factors[half:-half] = [f"…{len(factors) - 2 * half} more…"]
+            factors[half:-half] = [self._text("explain.more_factors", count=len(factors) - 2 * half)]
         return "".join(factors)
 
     def _rules_text(self) -> list[str]:
@@ -127,20 +131,21 @@ class Explanation:
         )
         if not edges:
             return []
-        lines = ["  the local derivatives on these paths:"]
+        lines = [self._text("explain.rules")]
         for node, index, local in list(edges)[:SHOWN_RULES]:
-            text = local_derivative(node, index, local, self.names, self.precision)
+            rule = local_derivative(node, index, local, self.names, self.precision)
             twice = node.children.count(node.children[index]) > 1
-            lines.append(f"    {text}{f' (input {index + 1})' if twice else ''}")
+            which = f" ({self._text('explain.input', k=index + 1)})" if twice else ""
+            lines.append(f"    {rule}{which}")
         if len(edges) > SHOWN_RULES:
-            lines.append(f"    … {len(edges) - SHOWN_RULES} more")
+            lines.append(f"    {self._text('explain.more', count=len(edges) - SHOWN_RULES)}")
         return lines
 
     def _path_text(self, path: PathTerm) -> str:
         names = [self.names[node] for node in path.nodes]
         for i, (parent, index) in enumerate(zip(path.nodes, path.inputs)):
             if parent.children.count(path.nodes[i + 1]) > 1:
-                names[i + 1] += f" (input {index + 1})"
+                names[i + 1] += f" ({self._text('explain.input', k=index + 1)})"
         if len(names) > SHOWN_FACTORS:
             half = SHOWN_FACTORS // 2
             names[half:-half] = ["…"]
@@ -148,15 +153,16 @@ class Explanation:
 
 
 def explain(
-    root: Value, leaf: Value, *, max_paths: int = DEFAULT_MAX_PATHS, precision: int = 4
+    root: Value, leaf: Value, *, max_paths: int = DEFAULT_MAX_PATHS, precision: int = 4, lang: str | None = None
 ) -> Explanation:
     """Write d(root)/d(leaf) as a sum over paths of products of local derivatives, checked against backward.
 
     With up to ``max_paths`` paths all are listed, in the order of the children; with more, the
     paths are counted and the ``max_paths`` largest contributions (by absolute value) are shown.
     Listing costs about (paths listed × path length) steps; past ``MAX_PATH_STEPS`` it refuses at
-    once, before doing that work.
+    once, before doing that work. The text is written in ``lang`` (default: ``set_language``'s).
     """
+    lang = resolve(lang)
     for name, value in (("root", root), ("leaf", leaf)):
         if not isinstance(value, Value):
             raise TypeError(f"explain: {name} must be a Value, got {type(value).__name__} {shown_object(value)}")
@@ -189,6 +195,7 @@ def explain(
         abs_total=paths.size[root],
         names=node_names(order, root) | ({} if leaf in paths.count else {leaf: leaf.label or "x"}),
         precision=precision,
+        lang=lang,
     )
 
 

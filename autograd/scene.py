@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .format import format_number, node_names
+from .language import text
 from .trace import BackwardTrace
 from .value import Value
 
@@ -131,8 +132,12 @@ def collapsed_scene(
     precision: int,
     rankdir: str,
     fontname: str,
+    lang: str | None = None,
 ) -> Scene:
-    """One box per group of ``group`` (node -> group name); nodes outside every group drawn as usual."""
+    """One box per group of ``group`` (node -> group name); nodes outside every group drawn as usual.
+
+    The boxes' counts and outputs are written in ``lang`` (default: the language in effect).
+    """
     members: dict[str, list[Value]] = {name: [] for name in sorted(set(group.values()), key=_natural)}
     for node in order:
         if node in group:
@@ -147,12 +152,12 @@ def collapsed_scene(
     for name, nodes in members.items():
         outputs = [n for n in nodes if n is root or users.get(n, set()) - {box_ids[name]}]
         parameters, ops = sum(n in params for n in nodes), sum(n.op is not None for n in nodes)
-        texts = [f"{_counted(parameters, 'param')}, {_counted(ops, 'op')}"]
+        texts = [f"{_counted(parameters, 'draw.param', lang)}, {_counted(ops, 'draw.op', lang)}"]
         texts += [
-            f"out {format_number(n.data, precision)}, grad {format_number(n.grad, precision)}"
+            text("draw.output", lang, data=format_number(n.data, precision), grad=format_number(n.grad, precision))
             for n in outputs[:3]
         ]
-        texts += [f"… {_counted(len(outputs) - 3, 'more output')}"] if len(outputs) > 3 else []
+        texts += [_counted(len(outputs) - 3, "draw.more_output", lang)] if len(outputs) > 3 else []
         boxed = any(n in highlight for n in nodes)
         cells = tuple(Cell(text) for text in texts)
         border = _border(boxed, root in nodes)
@@ -168,13 +173,20 @@ def collapsed_scene(
 
 
 def backward_scenes(
-    order: list[Value], trace: BackwardTrace, *, precision: int, rankdir: str, fontname: str
+    order: list[Value],
+    trace: BackwardTrace,
+    *,
+    precision: int,
+    rankdir: str,
+    fontname: str,
+    forward: bool = False,
 ) -> list[Scene]:
     """The seed, then one scene per step of ``trace`` (``order``: its graph, children first).
 
     The step's node is outlined; complete gradients are green, partial sums yellow, missing ones
-    ``?``. Every edge carries its product in every scene, invisible until traversed, and grad cells
-    keep their width, so no frame moves a node.
+    ``?``. Every edge carries its product in every scene, invisible until traversed, and data and
+    grad cells keep their width, so no frame moves a node. With ``forward``, one scene per node in
+    ``order`` comes first: the forward pass, each value appearing when it is computed.
     """
     names = node_names(order, trace.root)
     finish = finishing_steps(trace)
@@ -189,14 +201,28 @@ def backward_scenes(
     ids = {node: f"v{index}" for index, node in enumerate(order)}
     visit = {step.node: number for number, step in enumerate(trace.steps, start=1)}
     products = _products(trace, precision)
+    values = {node: format_number(node.data, precision) for node in order}
+    data = {node: Cell(f"data {values[node]}", None, round(CHAR_WIDTH * len(f"data {values[node]}"))) for node in order}
     scenes = []
+    if forward:
+        unknown = {node: Cell("grad ?", None, widths[node]) for node in order}
+        hidden = {key: (text, "transparent") for key, text in products.items()}
+        for k, current in enumerate(order):
+            known = set(order[: k + 1])
+            shown = {node: data[node] if node in known else replace(data[node], text="data ?") for node in order}
+            items = _value_items(
+                order, trace.root, ids, unknown, precision, highlight={current}, names=names, edge_texts=hidden,
+                data=shown,
+            )
+            scenes.append(Scene(items, rankdir, fontname))
     for frame, grads in enumerate(states):
         fills = {node: DONE_FILL if finish[node] <= frame else PARTIAL_FILL for node in grads}
         cells = {node: Cell(f"grad {texts[frame][node]}", fills.get(node), widths[node]) for node in order}
         edge_texts = {key: (text, _edge_color(visit[key[0]], frame)) for key, text in products.items()}
         highlight = {trace.steps[frame - 1].node} if frame else set()
         items = _value_items(
-            order, trace.root, ids, cells, precision, highlight=highlight, names=names, edge_texts=edge_texts
+            order, trace.root, ids, cells, precision, highlight=highlight, names=names, edge_texts=edge_texts,
+            data=data,
         )
         scenes.append(Scene(items, rankdir, fontname))
     return scenes
@@ -213,12 +239,14 @@ def _value_items(
     highlight: Collection[Value] = frozenset(),
     names: Mapping[Value, str] | None = None,
     edge_texts: Mapping[tuple[Value, int], tuple[str, str | None]] | None = None,
+    data: Mapping[Value, Cell] | None = None,
 ) -> list[Item]:
     """A box per node (name, data, grad cell from ``grads``) and an oval per op, wired to ``ids``.
 
     Parameters are blue and bold, other leaves green, results white. ``names`` replaces labels as
     titles; ``edge_texts`` maps ``(node, i)`` to the text and colour on the edge from
-    ``node.children[i]``. A highlighted node's op and edges are highlighted too.
+    ``node.children[i]``; ``data`` replaces the data cells. A highlighted node's op and edges are
+    highlighted too.
     """
     items: list[Item] = []
     for node in nodes:
@@ -227,7 +255,7 @@ def _value_items(
             Box(
                 ids[node],
                 names[node] if names else node.label,
-                (Cell(f"data {format_number(node.data, precision)}"), grads[node]),
+                (data[node] if data else Cell(f"data {format_number(node.data, precision)}"), grads[node]),
                 PARAM_FILL if node in params else INPUT_FILL if node.op is None else VALUE_FILL,
                 _border(highlighted, node is root),
                 highlighted,
@@ -250,9 +278,9 @@ def _border(highlighted: bool, is_root: bool) -> int:
     return 3 if highlighted else 2 if is_root else 1
 
 
-def _counted(number: int, noun: str) -> str:
-    """``1 op``, ``2 ops``: a count and its noun, plural unless the count is one."""
-    return f"{number} {noun}{'' if number == 1 else 's'}"
+def _counted(number: int, key: str, lang: str | None) -> str:
+    """``1 op``, ``2 ops``: the message ``key`` for one, ``key + "s"`` for any other count."""
+    return text(key if number == 1 else key + "s", lang, count=number)
 
 
 def _natural(name: str) -> list[str | int]:

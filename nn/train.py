@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from autograd import Value, arguments
+from autograd import Value, arguments, language
 
 from .losses import hinge_loss, l2_penalty
 from .metrics import accuracy
@@ -48,6 +48,7 @@ def fit(
     batch_size: int | None = None,
     seed: int | random.Random | None = 0,
     progress: bool = True,
+    lang: str | None = None,
 ) -> History:
     """Train a classifier for ``steps`` optimizer steps; return the loss and accuracy of each step.
 
@@ -56,8 +57,10 @@ def fit(
     ``batch_size`` every step uses the whole data set; with it, a batch drawn with ``seed``.
     ``progress`` shows a tqdm bar while training (a widget in Jupyter) when tqdm is installed, then
     prints the final state as one line of plain text, ``fit: step 100/100: loss 0.0193, accuracy 100%``,
-    which a saved notebook keeps where a widget would be blank.
+    which a saved notebook keeps where a widget would be blank. Both are written in ``lang``
+    (default: ``autograd.set_language``'s).
     """
+    lang = language.resolve(lang)
     if len(X) != len(y) or not X:
         raise ValueError(f"fit: needs as many labels as inputs, at least one; got {len(X)} and {len(y)}")
     steps = arguments.count(steps, "fit: steps")
@@ -66,7 +69,7 @@ def fit(
     generator = arguments.rng(seed, "fit: seed")
     parameters = model.parameters()
     history = History()
-    bar = _progress_bar(steps) if progress else None
+    bar = _progress_bar(steps, lang) if progress else None
     for k in range(steps):
         if schedule is not None:
             optimizer.lr = schedule(k)
@@ -82,19 +85,21 @@ def fit(
         history.loss.append(total.data)
         history.accuracy.append(accuracy(outputs, labels))
         if bar is not None:
-            bar.set_postfix(loss=f"{total.data:.4f}", accuracy=f"{history.accuracy[-1]:.0%}", refresh=False)
+            shown = {"fit.loss": f"{total.data:.4f}", "fit.accuracy": f"{history.accuracy[-1]:.0%}"}
+            bar.set_postfix({language.text(key, lang): number for key, number in shown.items()}, refresh=False)
             bar.update()
     if bar is not None:
         bar.close()
     if progress:
-        print(f"fit: step {steps}/{steps}: loss {history.loss[-1]:.4f}, accuracy {history.accuracy[-1]:.0%}")
+        loss_text, accuracy_text = f"{history.loss[-1]:.4f}", f"{history.accuracy[-1]:.0%}"
+        print(language.text("fit.summary", lang, steps=steps, loss=loss_text, accuracy=accuracy_text))
     return history
 
 
-def _progress_bar(steps: int) -> Any:
+def _progress_bar(steps: int, lang: str) -> Any:
     """A tqdm bar over ``steps`` that goes away when done, or None when tqdm is not installed."""
     try:
         from tqdm.auto import tqdm  # type: ignore[import-untyped, unused-ignore]
     except ImportError:
         return None
-    return tqdm(total=steps, desc="fit", unit="step", leave=False)
+    return tqdm(total=steps, desc=language.text("fit.bar", lang), unit=language.text("fit.unit", lang), leave=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import demo
 import nn
+from tests.conftest import require, require_program
 
 
 def test_demo_trains_and_writes_the_picture_and_the_model(tmp_path, capsys) -> None:
@@ -17,3 +18,15 @@ def test_demo_trains_and_writes_the_picture_and_the_model(tmp_path, capsys) -> N
 def test_demo_expression_gives_micrograds_numbers(capsys) -> None:
     demo.classic_expression()
     assert capsys.readouterr().out.strip() == "g = 24.7041   dg/da = 138.8338   dg/db = 645.5773"
+
+
+def test_demo_draws_the_neuron_and_writes_the_player_page_and_gif(tmp_path, capsys) -> None:
+    require_program("dot", "CI")
+    image = require("PIL.Image", "CI")
+    demo.drawings(tmp_path)
+    assert "backward.gif (for slides)" in capsys.readouterr().out
+    assert (tmp_path / "neuron.svg").read_text(encoding="utf-8").startswith("<?xml")
+    page = (tmp_path / "backward_player.html").read_text(encoding="utf-8")
+    assert page.count("<svg") == 9  # five values computed forward, the seed, three backward steps
+    with image.open(tmp_path / "backward.gif") as gif:
+        assert gif.n_frames == 9

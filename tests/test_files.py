@@ -10,21 +10,28 @@ import stat
 import tempfile
 import traceback
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 import demo
 import nn
-from autograd import BackwardPlayer, write_atomically
+from autograd import BackwardPlayer, Value, backward_frames, write_atomically
 from tests.conftest import require_program
 
 ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
+def a_player(sentence: str) -> BackwardPlayer:
+    """A one-frame player saying ``sentence`` (its drawing a stand-in: no Graphviz needed)."""
+    frame = backward_frames(Value(1.0, label="a"))[0]
+    return BackwardPlayer([replace(frame, sentence=sentence)], ["<svg></svg>"])
+
+
 # Each writer replaces the file at a path with its own content; all of them go through write_atomically.
 WRITERS: dict[str, Callable[[Path], object]] = {
     "write_atomically": lambda path: write_atomically(path, "new text\n"),
-    "BackwardPlayer.save": lambda path: BackwardPlayer(["<svg></svg>"], ["a sentence"]).save(path),
+    "BackwardPlayer.save": lambda path: a_player("a sentence").save(path),
     "nn.save": lambda path: nn.save(nn.Neuron(2, seed=0), path),
 }
 writers = pytest.mark.parametrize("write", WRITERS.values(), ids=WRITERS.keys())
@@ -55,10 +62,10 @@ def test_text_that_cannot_be_encoded_is_refused_before_the_old_file_is_touched(t
 
 def test_a_player_whose_sentence_cannot_be_encoded_keeps_the_previous_page(tmp_path) -> None:
     path = tmp_path / "player.html"
-    BackwardPlayer(["<svg></svg>"], ["dL/da = 1.0"]).save(path)
+    a_player("dL/da = 1.0").save(path)
     before = path.read_bytes()
     with pytest.raises(UnicodeEncodeError, match="was not written"):
-        BackwardPlayer(["<svg></svg>"], ["dL/d\udcff = 1.0"]).save(path)  # a label with a lone surrogate
+        a_player("dL/d\udcff = 1.0").save(path)  # a label with a lone surrogate
     assert path.read_bytes() == before and listing(tmp_path) == ["player.html"]
 
 
