@@ -28,8 +28,9 @@ from dataclasses import dataclass
 from functools import cache, partial
 from typing import Any
 
-from .arguments import choice, real
+from .arguments import real
 from .format import format_number
+from .language import LANGUAGES, resolve
 from .messages import shown, shown_object
 from .reference_cases import (
     CASES,
@@ -56,7 +57,6 @@ from .reference_isolation import (
     run_apart,
     traceback_text,
 )
-from .reference_messages import LANGUAGES
 from .reference_report import Report, grade
 from .value import Value
 
@@ -316,16 +316,16 @@ def _close(actual: Number, wanted: Number) -> bool:
 
 
 def check(
-    engine: Any, *, require: Iterable[str] | str = (), lang: str = "en", timeout: float = DEFAULT_TIMEOUT
+    engine: Any, *, require: Iterable[str] | str = (), lang: str | None = None, timeout: float = DEFAULT_TIMEOUT
 ) -> Report:
     """Run every case on ``engine``, a micrograd-style Value class or ``"MODULE:ATTR"``; the report of it all.
 
     MODULE is a module name (``micrograd.engine:Value``) or a ``.py`` file. Cases the engine lacks the
     methods for are MISSING, which fails only the checks named in ``require`` (``"tanh,exp"``).
     Each case runs the engine's code apart from the checker (a child process; a thread where the
-    system cannot fork), stopped after ``timeout`` seconds. ``lang`` is the report's language.
+    system cannot fork), stopped after ``timeout`` seconds. ``lang`` is the report's language (default: ``autograd.set_language``'s).
     """
-    lang = choice(lang, "check: lang", LANGUAGES)
+    lang = resolve(lang)
     timeout = real(timeout, "check: timeout", low=0.0, low_open=True)
     required = checks_named(require, "check: require")
     if isinstance(engine, str):
@@ -408,7 +408,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--attr", default="Value", help="with --grade: the class each submission defines")
     parser.add_argument("--json", action="store_true", help="write JSON for tools instead of text")
     parser.add_argument("--require", default="", help="checks that must not be MISSING, e.g. tanh,exp")
-    parser.add_argument("--lang", choices=LANGUAGES, default="en", help="the report's language")
+    parser.add_argument("--lang", choices=LANGUAGES, default=None,
+                        help="the report's language (default: $CHAINRULE_LANG, else English)")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds each case may take")
     args = parser.parse_args(argv)
     if (args.engine is None) == (args.grade is None):

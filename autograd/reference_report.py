@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .arguments import choice, real
+from .arguments import real
+from .language import resolve
 from .messages import shown
 from .reference_cases import CASES, CHECKS, ERROR, FAILING, MISSING, PASS, SKIPPED, checks_named
-from .reference_messages import LANGUAGES, say
+from .reference_messages import say
 
 if TYPE_CHECKING:
     from .digraph import Digraph
@@ -75,7 +76,7 @@ class Report:
 
     def text(self, lang: str | None = None) -> str:
         """The report for a person, in ``lang`` (default: the language it was made in)."""
-        lang = choice(lang or self.lang, "Report.text: lang", LANGUAGES)
+        lang = resolve(lang or self.lang)
         key = "runs_code_process" if self.forked else "runs_code_thread"
         lines = [say(lang, "title", {"engine": self.engine}), *_wrap(say(lang, key, {"timeout": f"{self.timeout:g}"})),
                  *_wrap(say(lang, "expected_from")), ""]  # fmt: skip
@@ -139,7 +140,7 @@ class Report:
 
     def to_dict(self, lang: str | None = None) -> dict[str, Any]:
         """The report as plain data for tools (what ``json`` writes)."""
-        lang = choice(lang or self.lang, "Report.to_dict: lang", LANGUAGES)
+        lang = resolve(lang or self.lang)
         cases = [{
             "check": r.case.check, "case": r.case.name, "where": r.case.where, "status": r.status,
             "fails": self.failed(r), "messages": [say(lang, key, params) for key, params in r.messages],
@@ -238,7 +239,7 @@ class Grades:
 
     def text(self, lang: str | None = None) -> str:
         """The table: a row per submission, a column per check, then how many cases passed."""
-        lang = choice(lang or self.lang, "Grades.text: lang", LANGUAGES)
+        lang = resolve(lang or self.lang)
         header = [say(lang, "grade_submission"), *CHECKS, say(lang, "grade_passed")]
         table, notes = [header], []
         for name, report, why in self.rows:
@@ -266,14 +267,14 @@ class Grades:
 
 
 def grade(folder: str | os.PathLike[str], *, attribute: str = "Value", require: Iterable[str] | str = (),
-          lang: str = "en", timeout: float = 5.0) -> Grades:  # fmt: skip
+          lang: str | None = None, timeout: float = 5.0) -> Grades:  # fmt: skip
     """Check every ``.py`` file in ``folder`` (one submission each, its engine named ``attribute``).
 
     Each runs in its own process, ``python -m autograd.reference --json``, from chainrule's folder
     (so a submission named ``autograd.py`` shadows nothing); a submission that takes longer than every
     case's timeout together is stopped.
     """
-    lang = choice(lang, "grade: lang", LANGUAGES)
+    lang = resolve(lang)
     if not os.path.isdir(folder):
         raise NotADirectoryError(f"grade: {os.fspath(folder)!r} is not a folder of submissions (one .py file each)")
     paths = sorted(p for p in Path(folder).glob("*.py") if not p.name.startswith("_"))
