@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -180,13 +181,13 @@ def test_losses_and_modules_pause_while_they_build(monkeypatch: pytest.MonkeyPat
     import autograd.value
 
     states: list[bool] = []
-    leaf = autograd.value._leaf
+    node = autograd.value._node
 
-    def recording_leaf(data: float) -> Value:
+    def recording_node(*args: Any) -> Value:
         states.append(gc.isenabled())
-        return leaf(data)
+        return node(*args)
 
-    monkeypatch.setattr(autograd.value, "_leaf", recording_leaf)
+    monkeypatch.setattr(autograd.value, "_node", recording_node)
     z = [Value(0.5), Value(-1.0)]
     for build in (
         lambda: nn.Layer(2, 3, seed=0)([1.0, 2.0]),
