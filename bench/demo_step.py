@@ -329,10 +329,6 @@ class Numpy:
         return float(loss)
 
 
-IMPLEMENTATIONS = [ChainruleElementwise, Chainrule, ChainruleCompiled, ChainruleCompiledNumpy, Micrograd, Torch0d,
-                   Floats, Numpy]
-
-
 def compile_time(p: Problem, repeats: int = 5) -> tuple[float, int]:
     """Seconds to trace the demo's one-sample loss and generate its code (best of ``repeats``), and its lines."""
     from autograd import compile
