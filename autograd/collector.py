@@ -19,8 +19,9 @@ _was_enabled = False  # whether the collector was on when the first of them bega
 class gc_paused:
     """``with gc_paused():`` the cyclic collector does not run; afterwards it is on again if it was.
 
-    Pauses nest, and several threads may pause at once: the collector goes off when the first
-    pause begins and back on when the last one ends, and only if it was on at the start.
+    Pauses nest, and several threads may pause at once: the collector, one switch for the whole
+    process, goes off when the first pause begins and back on when the last one ends, and only if
+    it was on when the first began.
     Thresholds are never touched. Graphs are still freed the moment they are dropped; what waits
     for the end of the pause is garbage in reference cycles (micrograd's graphs, gradients made
     with ``create_graph=True``, your own objects), so pause a training step or a loop of them.
