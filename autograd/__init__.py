@@ -12,6 +12,7 @@ from . import arguments, func, language
 from .backward import backpropagate, grad, topological_order
 from .check import check_local_derivatives, gradcheck, gradgradcheck
 from .collapse import register_grouping
+from .collector import gc_paused
 from .compile import Compiled, compile
 from .draw import draw_dot
 from .explain import Explanation, explain
@@ -43,6 +44,7 @@ __all__ = [
     "explain",
     "format_number",
     "func",
+    "gc_paused",
     "get_language",
     "grad",
     "gradcheck",

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Sequence, Sized
 from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
+from .collector import gc_paused
 from .floats import as_float
 from .messages import shown_object
 from .mode import enable_grad
@@ -69,6 +70,7 @@ def backpropagate(
     With ``create_graph`` the arithmetic is done on Values, so the result can be differentiated.
     This is the only loop that walks a graph backwards: ``on_edge``, called for every edge in
     order with the child's gradient so far, lets traces, explanations and the compiler watch it.
+    The cyclic collector is paused meanwhile (``gc_paused``): the walk makes no cycles.
     """
     if create_graph:
         seeds = [s if isinstance(s, Value) else Value(s) for s in seeds]
@@ -77,7 +79,7 @@ def backpropagate(
         grads[root] = grads[root] + seed if root in grads else seed
     node = None
     try:
-        with enable_grad() if create_graph else nullcontext():
+        with gc_paused(), enable_grad() if create_graph else nullcontext():
             for node in reversed(topological_order(roots)):
                 if node.op is None:
                     continue

@@ -29,6 +29,7 @@ from typing import Any, Literal
 from .backward import topological_order
 from .batchcode import BatchProgram, generate_batch
 from .codegen import Program, generate
+from .collector import gc_paused
 from .floats import as_float
 from .func import parameter_names
 from .messages import shown_object
@@ -319,7 +320,7 @@ def _record(fn: Callable[..., Value], arguments: Sequence[Tree], max_nodes: int 
 
     With ``max_nodes``, a graph of more nodes is refused right after tracing, before code is written.
     """
-    with enable_grad():
+    with enable_grad(), gc_paused():  # a trace makes no cycles: the collector need not walk the heap
         root = fn(*arguments)
         if not isinstance(root, Value):
             raise TypeError(f"compile: {shown_object(getattr(fn, '__name__', '?'))} must return a Value, "

@@ -105,7 +105,7 @@ def apply(op: ops.Op, *inputs: Any) -> Value:
     children = inputs
     for x in inputs:
         if type(x) is not Value and not isinstance(x, Value):
-            children = tuple([c if isinstance(c, Value) else _constant(c, op, inputs) for c in inputs])
+            children = _with_constants(op, inputs)
             break
     try:
         if len(children) == 2:  # most nodes: unpacking directly saves a list per node
@@ -117,28 +117,33 @@ def apply(op: ops.Op, *inputs: Any) -> Value:
         raise
     if type(data) is not float:  # a learner's forward rule may return an int, a NumPy scalar or worse
         data = as_float(data, f"{op.name!r}: the forward result for {_inputs_text(children)}")
-    out = _leaf(data)
     if _recording.get():
-        out.op, out.children = op, children
-    return out
+        return _node(data, op, children)
+    return _node(data, None, ())
 
 
-def _leaf(data: float) -> Value:
-    """A new leaf holding ``data``, already a float: the engine's hottest line, so no __init__ checks."""
+def _node(data: float, op: ops.Op | None, children: tuple[Value, ...]) -> Value:
+    """A new Value holding ``data``, already a float, made by ``op`` from ``children`` (None and () for a
+    leaf): the engine's hottest lines, so no __init__ checks."""
     out = _new(Value)
-    out.data, out.grad, out._label, out.op, out.children = data, 0.0, "", None, ()
+    out.data, out.grad, out._label, out.op, out.children = data, 0.0, "", op, children
     return out
 
 
-def _constant(x: Any, op: ops.Op, inputs: tuple[Any, ...]) -> Value:
-    """A plain number used in an op, as a leaf; TypeError (OverflowError) naming the op and the inputs."""
-    if type(x) is float:
-        return _leaf(x)
-    try:
-        return _leaf(as_float(x, f"operand of {op.name!r}"))
-    except (TypeError, OverflowError) as error:
-        error.add_note(f"in op {op.name!r} with the Value {_inputs_text(tuple(c for c in inputs if isinstance(c, Value)))}")
-        raise
+def _with_constants(op: ops.Op, inputs: tuple[Any, ...]) -> tuple[Value, ...]:
+    """The inputs, each plain number made a constant leaf; TypeError (OverflowError) naming the op and inputs."""
+    children = []
+    for x in inputs:
+        if isinstance(x, Value):
+            children.append(x)
+            continue
+        try:
+            children.append(_node(x if type(x) is float else as_float(x, f"operand of {op.name!r}"), None, ()))
+        except (TypeError, OverflowError) as error:
+            values = tuple(c for c in inputs if isinstance(c, Value))
+            error.add_note(f"in op {op.name!r} with the Value {_inputs_text(values)}")
+            raise
+    return tuple(children)
 
 
 _new = object.__new__

@@ -348,10 +348,6 @@ class Numpy:
         return float(loss)
 
 
-IMPLEMENTATIONS = [ChainruleElementwise, Chainrule, ChainruleCompiled, ChainruleCompiledNumpy, Micrograd, Torch0d,
-                   Floats, Numpy]
-
-
 def compile_time(batch: bool, repeats: int = 5) -> tuple[float, int]:
     """Seconds to trace the compiled row's loss and write its code (best of ``repeats``), and its lines.
 

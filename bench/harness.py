@@ -1,8 +1,10 @@
 """Time implementations of one workload side by side, round by round, and summarise the times.
 
-Every round runs each implementation once, in an order rotated from round to round, so slow
-drifts of the machine (other processes, CPU clocks) hit every implementation alike. A timed run
-includes dropping the graph and the cyclic garbage collection that dropping it calls for.
+Every round gives each implementation one turn, in an order rotated from round to round, so slow
+drifts of the machine (other processes, CPU clocks) hit every implementation alike. A turn times
+steps the way a training loop runs them: the cyclic collector runs as it always does (no
+``gc.freeze``), and a step pays for the collections it triggers, which free the garbage its
+predecessor left behind, so nobody's garbage is collected in someone else's turn.
 """
 
 from __future__ import annotations
@@ -13,74 +15,78 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+Step = Callable[[], float]  # one step of a workload; returns a number every implementation must agree on
+MIN_SECONDS = 0.25  # a turn times steps until this much time has passed, so cheap steps are averaged
 
-def timed(step: Callable[[], object]) -> float:
-    """Seconds for one step, including freeing what it built and collecting the cycles it left.
 
-    ``step`` keeps nothing, so its graph dies when it returns (reference counting);
-    ``gc.collect()`` then does whatever work the cyclic collector still has.
+def turn(step: Step, min_seconds: float = MIN_SECONDS) -> float:
+    """Seconds per step over a run of steps, as a training loop runs them.
+
+    An untimed ``gc.collect()`` first, so that each turn starts from the same heap; then an untimed
+    step, whose garbage the timed steps collect as they would in a loop; then timed steps, at least
+    one, until ``min_seconds`` have passed.
     """
-    start = time.perf_counter()
+    gc.collect()
     step()
-    gc.collect()
-    return time.perf_counter() - start
+    steps, start = 0, time.perf_counter()
+    while True:
+        step()
+        steps += 1
+        elapsed = time.perf_counter() - start
+        if elapsed >= min_seconds:
+            return elapsed / steps
 
 
-def isolate_heap() -> None:
-    """Collect now, then hide every object alive so far from the collector (``gc.freeze``).
-
-    Without this every ``gc.collect()`` would also walk the ~165,000 objects that importing torch
-    and NumPy leaves behind (~0.1 s each time): a cost of the benchmark, not of the implementation.
-    """
-    gc.collect()
-    gc.freeze()
-
-
-def compare(steps: dict[str, Callable[[], object]], rounds: int, warmup: int = 1) -> dict[str, list[float]]:
-    """Run ``warmup`` untimed and ``rounds`` timed rounds; return each implementation's times."""
-    isolate_heap()
+def compare(steps: dict[str, Step], rounds: int, min_seconds: float = MIN_SECONDS) -> dict[str, list[float]]:
+    """``rounds`` rounds of one turn per implementation; each implementation's seconds per step, per round."""
     names = list(steps)
     times: dict[str, list[float]] = {name: [] for name in names}
-    for r in range(warmup + rounds):
+    for r in range(rounds):
         shift = r % len(names)
         for name in names[shift:] + names[:shift]:
-            t = timed(steps[name])
-            if r >= warmup:
-                times[name].append(t)
+            times[name].append(turn(steps[name], min_seconds))
     return times
 
 
 @dataclass
 class Summary:
-    """One implementation's times, and its per-round ratios to the baseline's times."""
+    """One implementation's median time, and the median and range of its per-round ratios."""
 
     median: float
-    low: float
-    high: float
-    ratio: float  # median of (this time / baseline time) over rounds
+    ratio: float
     ratio_low: float
     ratio_high: float
 
 
-def summarise(times: dict[str, list[float]], baseline: str) -> dict[str, Summary]:
-    """Medians with min-max of the times and of the per-round ratios to ``baseline``."""
+def summarise(times: dict[str, list[float]], reference: str, speedup: bool = False) -> dict[str, Summary]:
+    """Median times, and per-round ratios: this time / the reference's, or with ``speedup`` the
+    reference's time / this one (how many times faster than the reference)."""
     out = {}
     for name, ts in times.items():
-        ratios = [t / b for t, b in zip(ts, times[baseline])]
-        out[name] = Summary(statistics.median(ts), min(ts), max(ts),
-                            statistics.median(ratios), min(ratios), max(ratios))
+        ratios = [r / t if speedup else t / r for t, r in zip(ts, times[reference])]
+        out[name] = Summary(statistics.median(ts), statistics.median(ratios), min(ratios), max(ratios))
     return out
 
 
-def table(summary: dict[str, Summary], baseline: str) -> str:
-    """The summary as printed: one row per implementation."""
-    w = max(20, *map(len, summary))
-    lines = [f"    {'implementation':<{w}} {'median':>9}  {'min - max':<21} {'time / ' + baseline + ', per round':>30}",
-             f"    {'':<{w}} {'':>9}  {'':<21} {'median    (min - max)':>30}"]
-    for name, s in summary.items():
-        ratio = "" if name == baseline else f"{_ratio(s.ratio):>9}  ({_ratio(s.ratio_low)} - {_ratio(s.ratio_high)})"
-        lines.append(f"    {name:<{w}} {_seconds(s.median):>9}  {_seconds(s.low) + ' - ' + _seconds(s.high):<21} {ratio:>30}")
-    return "\n".join(lines)
+def table(by_heap: dict[str, dict[str, Summary]], objects: dict[str, int]) -> str:
+    """One row per implementation; per heap, its median time and the median (min - max) of its ratios.
+
+    A row absent from a heap (its peer is not imported there) shows "-".
+    """
+    rows = list(dict.fromkeys(name for summary in by_heap.values() for name in summary))
+    w, cell = max(24, *map(len, rows)), 38
+    lines = [f"    {'':<{w}}" + "".join(f"{heap:>{cell}}" for heap in by_heap),
+             f"    {'':<{w}}" + "".join(f"{f'{objects[heap]:,} objects':>{cell}}" for heap in by_heap),
+             f"    {'implementation':<{w}}" + f"{'time':>12}{'ratio':>8}  {'(min - max)':<16}" * len(by_heap)]
+    for name in rows:
+        cells = []
+        for summary in by_heap.values():
+            s = summary.get(name)
+            spread = "" if s is None else f"({_ratio(s.ratio_low)} - {_ratio(s.ratio_high)})"
+            cells.append(f"{'-':>12}{'':26}" if s is None
+                         else f"{_seconds(s.median):>12}{_ratio(s.ratio) + 'x':>8}  {spread:<16}")
+        lines.append(f"    {name:<{w}}" + "".join(cells))
+    return "\n".join(line.rstrip() for line in lines)
 
 
 def _seconds(t: float) -> str:
@@ -88,7 +94,7 @@ def _seconds(t: float) -> str:
 
 
 def _ratio(r: float) -> str:
-    return f"{r:.3f}x" if r < 0.1 else f"{r:.2f}x"
+    return f"{r:.3f}" if r < 0.1 else f"{r:.2f}" if r < 10 else f"{r:.1f}" if r < 100 else f"{r:.0f}"
 
 
 def check_agreement(results: dict[str, float], what: str, rel: float = 1e-12) -> float:

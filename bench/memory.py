@@ -1,10 +1,10 @@
-"""Workload 4: memory per node of a 1,000,000-op graph, each implementation in a fresh process.
+"""Workload 4: memory per node of a 500,000-op graph, each implementation in a fresh process per heap.
 
-The graph is the deep chain of workload 2, ``y = y * 1.0001 + 0.0001``, for 500,000 steps:
-1,000,000 op nodes. chainrule and micrograd also make a constant leaf for each plain number
-(1,000,000 more nodes); PyTorch keeps such constants inside its op nodes. So we report bytes per
+The graph is the deep chain of workload 2, ``y = y * 1.0001 + 0.0001``, for 250,000 steps:
+500,000 op nodes. chainrule and micrograd also make a constant leaf for each plain number
+(500,000 more nodes); PyTorch keeps such constants inside its op nodes. So we report bytes per
 op node (the same count everywhere) and bytes per graph node (every node, constant leaves included).
-Memory is the rise in peak RSS over the process after imports and a warm-up.
+Memory is the rise in peak RSS over the process after imports (the heap's, see ``heaps``) and a warm-up.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ import resource
 import subprocess
 import sys
 
-STEPS = 500_000
+from .heaps import HEAPS, enter, runs_here
+
+STEPS = 250_000
 OPS = 2 * STEPS
 IMPLEMENTATIONS = ["chainrule", "micrograd 0.1.0", "torch 0-d"]
 
@@ -69,26 +71,38 @@ def measure(name: str) -> dict[str, float]:
             "graph bytes": built - before, "backward bytes": after_backward - before}
 
 
-def run() -> dict[str, dict[str, float]]:
-    """Measure every implementation in its own fresh interpreter: bytes per op node, per graph
-    node, and per op node at the peak of the backward pass."""
-    per_node = {}
-    for name in IMPLEMENTATIONS:
-        out = subprocess.run([sys.executable, "-m", "bench.memory", name], capture_output=True, text=True, check=True)
-        m = json.loads(out.stdout)
-        per_node[name] = {"op": m["graph bytes"] / m["op nodes"], "graph": m["graph bytes"] / m["graph nodes"],
-                          "backward": m["backward bytes"] / m["op nodes"]}
+def run() -> dict[str, dict[str, dict[str, float]]]:
+    """Per heap, per implementation that runs there, measured in its own fresh interpreter: bytes per
+    op node, per graph node, and per op node at the peak of the backward pass."""
+    per_node: dict[str, dict[str, dict[str, float]]] = {}
+    for heap in HEAPS:
+        per_node[heap] = {}
+        for name in IMPLEMENTATIONS:
+            out = subprocess.run([sys.executable, "-m", "bench.memory", heap, name], capture_output=True, text=True,
+                                 check=True)
+            m = json.loads(out.stdout)
+            if m is not None:
+                per_node[heap][name] = {"op": m["graph bytes"] / m["op nodes"],
+                                        "graph": m["graph bytes"] / m["graph nodes"],
+                                        "backward": m["backward bytes"] / m["op nodes"]}
     return per_node
 
 
-def table(per_node: dict[str, dict[str, float]]) -> str:
-    """The measurements as printed."""
-    lines = [f"    {'implementation':<20} {'bytes per op node':>18} {'per graph node':>15} {'peak in backward, per op node':>31}"]
-    for name, m in per_node.items():
-        lines.append(f"    {name:<20} {m['op']:18.0f} {m['graph']:15.0f} {m['backward']:31.0f}")
+def table(per_node: dict[str, dict[str, dict[str, float]]]) -> str:
+    """The measurements as printed: per implementation and heap, bytes per op node, per graph node, and
+    per op node at the peak of the backward pass."""
+    cell = 30
+    lines = [f"    {'':<20}" + "".join(f"{heap:>{cell}}" for heap in per_node),
+             f"    {'bytes per':<20}" + f"{'op / graph node / backward':>{cell}}" * len(per_node)]
+    for name in IMPLEMENTATIONS:
+        cells = [f"{m[name]['op']:.0f} / {m[name]['graph']:.0f} / {m[name]['backward']:.0f}" if name in m else "-"
+                 for m in per_node.values()]
+        lines.append(f"    {name:<20}" + "".join(f"{c:>{cell}}" for c in cells))
     return "\n".join(lines)
 
 
 if __name__ == "__main__":
-    print(json.dumps(measure(sys.argv[1])), flush=True)
+    heap, name = sys.argv[1], sys.argv[2]
+    enter(heap)
+    print(json.dumps(measure(name) if runs_here(name) else None), flush=True)
     os._exit(0)  # skip tearing the graph down: it is measured, not needed

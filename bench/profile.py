@@ -1,9 +1,10 @@
-"""Where the time of chainrule's demo step goes, phase by phase: ``python -m bench.profile``.
+"""Where the time of chainrule's demo step goes, phase by phase: ``python -m bench.profile [HEAP]``.
 
-For each way of writing the step (nn.MLP with one fused node per neuron, and micrograd's graph
-node for node) it times the forward pass, the backward pass split into its topological sort and
+For each way of writing the step (micrograd's graph node for node, as written and inside
+``autograd.gc_paused()``, and nn.MLP with one fused node per neuron) it times the forward pass, the backward pass split into its topological sort and
 its chain-rule loop, and freeing the graph, and charges the cyclic collector's runs (gc.callbacks)
-to the phase they interrupt. The SGD update is left out: it takes well under 0.1 ms.
+to the phase they interrupt. The SGD update is left out: it takes well under 0.1 ms. HEAP is one
+of ``bench.heaps.HEAPS`` (default: a clean process); nothing is frozen.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ import statistics
 import sys
 import time
 from collections import defaultdict
+from contextlib import nullcontext
 from typing import Any
 
-from autograd import backpropagate, topological_order
+from autograd import backpropagate, gc_paused, topological_order
 
 from . import demo_step
-from .harness import isolate_heap
+from .heaps import HEAPS, enter
 
 PHASES = ("forward", "backward: topological order", "backward: chain rule", "freeing the graph")
 
@@ -38,7 +40,9 @@ class GcClock:
 
 
 def one_round(impl: Any, clock: GcClock) -> dict[str, tuple[float, float]]:
-    """(seconds, of which cyclic GC) per phase for one step of ``impl``."""
+    """(seconds, of which cyclic GC) per phase for one step of ``impl``, from a collected heap."""
+    clock.phase = ""
+    gc.collect()
     clock.spent.clear()
     times = {}
 
@@ -57,26 +61,29 @@ def one_round(impl: Any, clock: GcClock) -> dict[str, tuple[float, float]]:
     del grads
     phase("freeing the graph", lambda: None)
     start = time.perf_counter()
-    del loss  # reference counting frees the whole graph here
-    gc.collect()
+    del loss  # reference counting frees the whole graph here: nothing is left for the cyclic collector
     times["freeing the graph"] = time.perf_counter() - start
     return {name: (times[name], clock.spent[name]) for name in PHASES}
 
 
-def profile(rounds: int = 9) -> str:
-    """The table of medians over ``rounds`` rounds, for both ways of writing the step."""
+def profile(heap: str, rounds: int = 9) -> str:
+    """The table of medians over ``rounds`` rounds, for both ways of writing the step, in ``heap``."""
+    objects = enter(heap)
     p = demo_step.problem()
-    lines = [f"chainrule demo step, phase by phase (median of {rounds} rounds; Python {sys.version.split()[0]})"]
+    title = (f"chainrule demo step, phase by phase (median of {rounds} rounds; Python {sys.version.split()[0]}; "
+             f"{heap}, {objects:,} objects)")
+    lines = [title]
     clock = GcClock()
-    isolate_heap()
     gc.callbacks.append(clock)
     try:
-        for impl in (demo_step.ChainruleElementwise(p), demo_step.Chainrule(p)):
-            one_round(impl, clock)  # warm-up
-            results = [one_round(impl, clock) for _ in range(rounds)]
+        for impl, paused in ((demo_step.ChainruleElementwise(p), False), (demo_step.ChainruleElementwise(p), True),
+                             (demo_step.Chainrule(p), False)):
+            with gc_paused() if paused else nullcontext():
+                one_round(impl, clock)  # warm-up
+                results = [one_round(impl, clock) for _ in range(rounds)]
             med = {name: [statistics.median(r[name][i] for r in results) for i in (0, 1)] for name in PHASES}
             total = sum(t for t, _ in med.values())
-            lines.append(f"\n  {impl.name}: {total * 1e3:.1f} ms in all")
+            lines.append(f"\n  {impl.name}{', inside gc_paused()' if paused else ''}: {total * 1e3:.1f} ms in all")
             lines.append(f"    {'phase':<30} {'ms':>7} {'share':>6} {'of which cyclic GC':>19}")
             for name, (t, g) in med.items():
                 lines.append(f"    {name:<30} {t * 1e3:7.1f} {t / total:6.0%} {g * 1e3:16.1f} ms")
@@ -86,4 +93,4 @@ def profile(rounds: int = 9) -> str:
 
 
 if __name__ == "__main__":
-    print(profile())
+    print(profile(sys.argv[1] if len(sys.argv) > 1 else next(iter(HEAPS))))

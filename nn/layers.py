@@ -13,7 +13,7 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from autograd import Op, Value, apply, arguments
+from autograd import Op, Value, apply, arguments, gc_paused
 
 from .module import Module
 
@@ -126,7 +126,8 @@ class Layer(Module):
     def __call__(self, x: Sequence[Value | float]) -> list[Value]:
         """Every neuron's output, in order."""
         check_inputs(self, x, self.nin)
-        return [neuron(x) for neuron in self.neurons]
+        with gc_paused():  # the nodes made here hold no cycles: the cyclic collector need not look
+            return [neuron(x) for neuron in self.neurons]
 
     def architecture(self) -> dict[str, Any]:
         """The constructor's arguments, as ``nn.save`` stores them."""
@@ -176,8 +177,9 @@ class MLP(Module):
     def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
         """The output layer's Value (one output) or list of Values (several)."""
         check_inputs(self, x, self.nin)
-        for layer in self.layers:
-            x = outputs = layer(x)
+        with gc_paused():  # as in Layer
+            for layer in self.layers:
+                x = outputs = layer(x)
         return outputs[0] if len(outputs) == 1 else outputs
 
     def architecture(self) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from autograd import Value, arguments, language
+from autograd import Value, arguments, gc_paused, language
 
 from .losses import hinge_loss, l2_penalty
 from .metrics import accuracy
@@ -74,18 +74,13 @@ def fit(
         if schedule is not None:
             optimizer.lr = schedule(k)
         rows = range(len(X)) if size == len(X) else generator.sample(range(len(X)), size)
-        outputs = [model(X[i]) for i in rows]
-        labels = [y[i] for i in rows]
-        total = loss(outputs, labels)
-        if l2:
-            total = total + l2_penalty(parameters, l2)
-        optimizer.zero_grad()
-        total.backward()
-        optimizer.step()
-        history.loss.append(total.data)
-        history.accuracy.append(accuracy(outputs, labels))
+        with gc_paused():  # the step's graph holds no cycles and is freed inside, when _step returns
+            step_loss, step_accuracy = _step(model, [X[i] for i in rows], [y[i] for i in rows], optimizer,
+                                             loss, l2, parameters)
+        history.loss.append(step_loss)
+        history.accuracy.append(step_accuracy)
         if bar is not None:
-            shown = {"fit.loss": f"{total.data:.4f}", "fit.accuracy": f"{history.accuracy[-1]:.0%}"}
+            shown = {"fit.loss": f"{step_loss:.4f}", "fit.accuracy": f"{step_accuracy:.0%}"}
             bar.set_postfix({language.text(key, lang): number for key, number in shown.items()}, refresh=False)
             bar.update()
     if bar is not None:
@@ -94,6 +89,29 @@ def fit(
         loss_text, accuracy_text = f"{history.loss[-1]:.4f}", f"{history.accuracy[-1]:.0%}"
         print(language.text("fit.summary", lang, steps=steps, loss=loss_text, accuracy=accuracy_text))
     return history
+
+
+def _step(
+    model: Model,
+    inputs: list[Sequence[float]],
+    labels: list[int | float],
+    optimizer: Optimizer,
+    loss: Callable[[list[Any], Sequence[Any]], Value],
+    l2: float,
+    parameters: list[Value],
+) -> tuple[float, float]:
+    """One optimizer step on a batch: forward, loss (plus the L2 penalty), zero_grad, backward, update.
+
+    Returns the loss and the accuracy before the update, as numbers: the graph is gone on return.
+    """
+    outputs = [model(x) for x in inputs]
+    total = loss(outputs, labels)
+    if l2:
+        total = total + l2_penalty(parameters, l2)
+    optimizer.zero_grad()
+    total.backward()
+    optimizer.step()
+    return total.data, accuracy(outputs, labels)
 
 
 def _progress_bar(steps: int, lang: str) -> Any:
