@@ -10,7 +10,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from autograd import Value, enable_grad, grad, is_grad_enabled, no_grad, topological_order
+from autograd import Op, Value, backpropagate, enable_grad, grad, is_grad_enabled, no_grad, topological_order
 from tests.conftest import require
 
 
@@ -65,6 +65,16 @@ def test_a_node_used_twice_gets_both_contributions() -> None:
     assert product.children == (a, a)  # two edges, in order
     product.backward()
     assert a.grad == 6.0
+
+
+def test_the_walk_gives_the_same_gradients_watched_or_not() -> None:
+    """Two-input nodes take an unrolled path when no ``on_edge`` watches; it must add up as the loop does."""
+    fma = Op("fma", lambda a, b, c: a * b + c, lambda a, b, c, out: (b, a, 1.0))
+    a, b = Value(0.3), Value(-1.7)
+    y = fma(a * a, (a - b).tanh(), b / a) * (a + a) + (a * b).relu()
+    watched = backpropagate([y], [1.0], on_edge=lambda *edge: None)
+    assert backpropagate([y], [1.0]) == watched  # the same numbers, added in the same order
+    assert list(backpropagate([y], [1.0])) == list(watched)
 
 
 def test_gradients_flow_in_topological_order() -> None:
