@@ -3,8 +3,10 @@
 For each way of writing the step (micrograd's graph node for node, as written and inside
 ``autograd.gc_paused()``, and nn.MLP with one fused node per neuron) it times the forward pass, the backward pass split into its topological sort and
 its chain-rule loop, and freeing the graph, and charges the cyclic collector's runs (gc.callbacks)
-to the phase they interrupt. The SGD update is left out: it takes well under 0.1 ms. HEAP is one
-of ``bench.heaps.HEAPS`` (default: a clean process); nothing is frozen.
+to the phase they interrupt. The SGD update is left out: it takes well under 0.1 ms. Then it runs
+the step as written for a run of consecutive steps, as a training loop does, and counts the
+collector's runs per step in each generation with their cost: the full ones are what grows with
+the heap. HEAP is one of ``bench.heaps.HEAPS`` (default: a clean process); nothing is frozen.
 """
 
 from __future__ import annotations
@@ -89,6 +91,45 @@ def profile(heap: str, rounds: int = 9) -> str:
                 lines.append(f"    {name:<30} {t * 1e3:7.1f} {t / total:6.0%} {g * 1e3:16.1f} ms")
     finally:
         gc.callbacks.remove(clock)
+    lines += ["", collector_runs(demo_step.ChainruleElementwise(p))]
+    return "\n".join(lines)
+
+
+class GcRuns:
+    """Counts the cyclic collector's runs and adds up their time, per generation."""
+
+    def __init__(self) -> None:
+        self.started = 0.0
+        self.runs = [0, 0, 0]
+        self.seconds = [0.0, 0.0, 0.0]
+
+    def __call__(self, event: str, info: dict) -> None:
+        if event == "start":
+            self.started = time.perf_counter()
+        else:
+            self.runs[info["generation"]] += 1
+            self.seconds[info["generation"]] += time.perf_counter() - self.started
+
+
+def collector_runs(impl: Any, steps: int = 20) -> str:
+    """The collector's runs per step, by generation, over ``steps`` consecutive steps of ``impl`` as written."""
+    impl.step()  # warm-up, then one collection: the loop starts from a collected heap, as a turn of the bench
+    gc.collect()
+    runs = GcRuns()
+    gc.callbacks.append(runs)
+    try:
+        start = time.perf_counter()
+        for _ in range(steps):
+            impl.step()
+        seconds = time.perf_counter() - start
+    finally:
+        gc.callbacks.remove(runs)
+    lines = [(f"  the cyclic collector during {steps} consecutive steps of {impl.name}, as written "
+              f"({seconds / steps * 1e3:.1f} ms per step on average)"),
+             f"    {'generation':<26} {'runs per step':>13} {'ms per run':>11} {'ms per step':>12}"]
+    for generation, name in enumerate(("0 (young objects)", "1", "2 (every object: full)")):
+        n, t = runs.runs[generation], runs.seconds[generation]
+        lines.append(f"    {name:<26} {n / steps:13.2f} {t / max(n, 1) * 1e3:11.2f} {t / steps * 1e3:12.1f}")
     return "\n".join(lines)
 
 
