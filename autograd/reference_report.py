@@ -84,6 +84,7 @@ class Report:
             lines += _wrap(say(lang, "load_failed", {"engine": self.engine, "error": self.load_error[0]}))
             lines += _indented(self.load_error[1], "  ")
         verdicts, width = self.checks(), max(_width(say(lang, f"status_{s}")) for s in CELLS)
+        ops = {r.case.check for r in self.results if r.case.op}  # an op's check is named by the op itself
         not_run = [check for check in CHECKS if verdicts[check] == SKIPPED]
         absent = [check for check in CHECKS if verdicts[check] == MISSING and check not in self.required]
         for check in CHECKS:
@@ -92,7 +93,8 @@ class Report:
                 lines += self._check_lines(lang, check, verdicts[check], results, width)
         for status, checks in ((MISSING, absent), (SKIPPED, not_run)):  # checks with nothing else to say: one line
             if checks:
-                lines += _wrap(f"{_pad(say(lang, f'status_{status}'), width)} {', '.join(checks)}: "
+                names = ", ".join(check if check in ops else say(lang, f"check_{check}") for check in checks)
+                lines += _wrap(f"{_pad(say(lang, f'status_{status}'), width)} {names}: "
                                f"{self._why(lang, checks)}", "", " " * (width + 1))  # fmt: skip
         counts = {"passed": sum(r.status == PASS for r in self.results),
                   "failed": sum(self.failed(r) for r in self.results),

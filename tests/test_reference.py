@@ -260,3 +260,61 @@ def test_grading_mode_one_row_per_submission(tmp_path: Path) -> None:
         grade(tmp_path, require="tahn")
     with pytest.raises(NotADirectoryError, match="not a folder"):
         grade(tmp_path / "good.py")
+
+
+class AddAndMul:
+    """A learner's first Value, as in walkthrough 09's first step: + and * only."""
+
+    def __init__(self, data, _children=(), _op=""):
+        self.data, self.grad, self._prev, self._op = data, 0.0, tuple(_children), _op
+        self._backward = lambda: None
+
+    def _binary(self, other, data, op, local):
+        other = other if isinstance(other, AddAndMul) else AddAndMul(other)
+        out = AddAndMul(data(self.data, other.data), (self, other), op)
+
+        def _backward():
+            d_self, d_other = local(self.data, other.data)
+            self.grad += d_self * out.grad
+            other.grad += d_other * out.grad
+
+        out._backward = _backward
+        return out
+
+    def __add__(self, other):
+        return self._binary(other, lambda a, b: a + b, "+", lambda a, b: (1.0, 1.0))
+
+    def __mul__(self, other):
+        return self._binary(other, lambda a, b: a * b, "*", lambda a, b: (b, a))
+
+    def backward(self):
+        order = topological_order_of(self)
+        for node in order:
+            node.grad = 0.0 if node._prev else node.grad
+        self.grad = 1.0
+        for node in reversed(order):
+            node._backward()
+
+
+def topological_order_of(root):
+    order, seen, stack = [], {root}, [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            order.append(node)
+            continue
+        stack.append((node, True))
+        for child in node._prev:
+            if child not in seen:
+                seen.add(child)
+                stack.append((child, False))
+    return order
+
+
+def test_checks_with_nothing_to_say_are_named_in_the_reports_language() -> None:
+    """The one line of checks an engine does not do yet names them by op or by title, never by key."""
+    report = check(AddAndMul, lang="ko")
+    (korean,) = [line for line in report.text().splitlines() if line.startswith("없음 -")]
+    assert korean.startswith("없음 -, /, **, neg, exp, log, tanh, relu, sigmoid, 식 전체: ")
+    (english,) = [line for line in report.text("en").splitlines() if line.startswith("MISSING -")]
+    assert english.startswith("MISSING -, /, **, neg, exp, log, tanh, relu, sigmoid, whole expressions: ")
