@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .codegen import Sums, Writer, backward_edges, function, identifier, literal, wrap
+from .language import text
 from .ops import Op
 from .value import Value
 from .vectorize import Elementwise, Layer, Reduction, Scalar, Step, plan
@@ -38,13 +39,13 @@ class BatchProgram:
 
 def generate_batch(order: Sequence[Value], inputs: Sequence[tuple[Value, str]],
                    captured: Sequence[tuple[Value, str]], constants: Mapping[Value, float],
-                   wrt: Sequence[Value], name: str, per_sample: Sequence[bool]) -> BatchProgram:
+                   wrt: Sequence[Value], name: str, per_sample: Sequence[bool], lang: str = "en") -> BatchProgram:
     """The batch program of the graph ``order``, arguments as for ``codegen.generate``.
 
     ``per_sample`` says, input by input, whether it comes with one value per sample (else it is
     shared by every sample, as the captured leaves are).
     """
-    return _BatchWriter(order, inputs, captured, constants, wrt, name, per_sample).program()
+    return _BatchWriter(order, inputs, captured, constants, wrt, name, per_sample, lang).program()
 
 
 @dataclass(eq=False)
@@ -99,8 +100,9 @@ class _BatchWriter:
 
     def __init__(self, order: Sequence[Value], inputs: Sequence[tuple[Value, str]],
                  captured: Sequence[tuple[Value, str]], constants: Mapping[Value, float],
-                 wrt: Sequence[Value], name: str, per_sample: Sequence[bool]) -> None:
-        self.scalar = Writer(order, [*inputs, *captured], constants, name)  # the per-sample code's names
+                 wrt: Sequence[Value], name: str, per_sample: Sequence[bool], lang: str) -> None:
+        self.scalar = Writer(order, [*inputs, *captured], constants, name, lang)  # the per-sample code's names
+        self.lang = lang
         self.grads = self.scalar.gradients(wrt)
         self.namer, self.root = self.scalar.namer, self.scalar.root
         self.name = self.namer.fresh(self.scalar.function_name + "_batch")
@@ -214,7 +216,7 @@ class _BatchWriter:
 
     def program(self) -> BatchProgram:
         """The whole source: arrays the code reads (if any), then the function, forward and backward."""
-        lines = ["# forward: one array operation per group of alike ops, one line per other op"]
+        lines = [f"# {self.say('batch_forward')}"]
         if any(leaf in self.named for leaf in self.captured):  # the ops left as they are read parameters by name
             names = ", ".join(self.scalar.names[leaf] for leaf in self.captured) + ","
             lines.append(f"({names}) = {self.params}.tolist()" if len(names) < 70 else
@@ -227,7 +229,7 @@ class _BatchWriter:
         inputs = [self.grads.get(leaf, "0.0") for leaf in self.inputs]
         params = [self.n, *(self.scalar.names[leaf] for leaf in self.inputs), self.params]
         body = function(self.name, params, lines, self.scalar.term(self.root), inputs, self.g_params)
-        header = ["# where the arrays sit in params (the captured leaves, in order), and constant arrays", *self.header]
+        header = [f"# {self.say('batch_header')}", *self.header]
         source = "\n".join(header) + "\n\n\n" + body if self.header else body
         return BatchProgram(self.name, source, self.scalar.by_reference)
 
@@ -241,23 +243,33 @@ class _BatchWriter:
             x, w, *offsets = operands
             offsets = [o for o in offsets if o.text != "0.0"]  # Python's sum() starts at 0
             counts = Counter(node.op.name for node in step.replaced if node.op is not None)
-            sums = f"{len(step.outputs)} sum{'s' * (len(step.outputs) > 1)} of {len(step.signals)} products"
-            more = f" + {len(offsets)} term{'s' * (len(offsets) > 1)}" if offsets else ""
+            sums = self.say("sums" if len(step.outputs) > 1 else "sum", count=len(step.outputs),
+                            products=len(step.signals))
+            terms = self.say("terms" if len(offsets) > 1 else "term", count=len(offsets)) if offsets else ""
+            replaced = ", ".join(self.say("ops", count=k, op=op) for op, k in counts.items())
             lines.append(f"{output.name} = {x.text} @ {w.text}.T{''.join(f' + {o.text}' for o in offsets)}"
-                         f"  # {sums}{more} ({self.some(step.outputs)}): "
-                         f"replaces {', '.join(f'{k} {op}' for op, k in counts.items())}")
+                         f"  # {self.say('layer', sums=sums, terms=terms, names=self.some(step.outputs), ops=replaced)}")
         elif isinstance(step, Elementwise):
             assert output is not None
             lines.append(f"{output.name} = {self.scalar.apply(step.op, [o.text for o in operands])}"
-                         f"  # replaces {len(step.outputs)} {step.op.name} ({self.some(step.outputs)})")
+                         f"  # {self.replaces(len(step.outputs), step.op.name, step.outputs)}")
         elif isinstance(step, Reduction):
             out = self.scalar.names[step.output]
             rest = "".join(f" + {term}" for o in step.offsets if (term := self.scalar.term(o)) != "0.0")
-            lines.append(f"{out} = {operands[0].text}.sum(-1){rest}  # replaces {len(step.replaced)} +")
+            lines.append(f"{out} = {operands[0].text}.sum(-1){rest}  # {self.replaces(len(step.replaced), '+')}")
         if output is not None:
             lines.extend(f"{self.scalar.names[node]} = {output.column(j)}"
                          for j, node in enumerate(output.nodes) if node in self.named)
         return lines
+
+    def say(self, key: str, **fields: object) -> str:
+        """A comment of the code, in the language it is written in."""
+        return text(f"code.{key}", self.lang, **fields)
+
+    def replaces(self, count: int, op: str, nodes: Sequence[Value] = ()) -> str:
+        """The comment of a line that stands for ``count`` alike ops (some of them named, if given)."""
+        ops = self.say("ops", count=count, op=op)
+        return self.say("elementwise", ops=ops, names=self.some(nodes)) if nodes else self.say("reduction", ops=ops)
 
     def some(self, nodes: Sequence[Value]) -> str:
         """A few of the per-sample code's names for these nodes: ``z4, z11, ..., z109``."""
@@ -271,7 +283,7 @@ class _BatchWriter:
         the order the engine's backward pass applies them; last, the parameters' own gradients."""
         root = self.root
         seed = f"np.ones({self.n})" if root in self.varying else f"float({self.n})"
-        heading = f"# backward: the chain rule, from {self.grads[root]} back to the inputs; a group's edges in matrix form"
+        heading = f"# {self.say('batch_backward', root=self.grads[root])}"
         lines = [heading, self.sums.add(self.grads[root], seed)]
         edges = backward_edges(root)
         first: dict[Value, int] = {}
@@ -374,14 +386,13 @@ class _BatchWriter:
         if self.needs(w):
             g_w = self.namer.fresh("g_" + w.text)
             product = f"{g}.T @ {x.text}" if x.varying else f"np.outer({g}, {x.text})"
-            lines.append(f"{g_w} = {product}  # dE/dW = δ xᵀ, summed over the samples: "
-                         f"replaces {sum(map(len, step.weights))} edges into weights")
+            lines.append(f"{g_w} = {product}  # {self.say('weights', count=sum(map(len, step.weights)))}")
             lines.extend(self.deliver(w, g_w, varying=False))
         for offset in offsets:
             lines.extend(self.deliver(offset, g, output.varying, alias=True))
         if self.needs(x):
             g_x = f"{g} @ {w.text}"
-            note = f"  # δ back to the inputs: replaces {sum(map(len, step.weights))} edges"
+            note = f"  # {self.say('to_inputs', count=sum(map(len, step.weights)))}"
             delivered = self.deliver(x, g_x, output.varying)
             lines.extend([delivered[0] + note, *delivered[1:]] if delivered else [])
         return lines
@@ -396,7 +407,7 @@ class _BatchWriter:
             local = self.scalar.derivative(step.op, q, [o.text for o in operands], output.name)
             contribution = g if local == "1.0" else f"-{g}" if local == "-1.0" else f"{g} * {local}"
             delivered = self.deliver(operand, contribution, output.varying, alias=contribution == g)
-            note = f"  # replaces {len(step.outputs)} edges"
+            note = f"  # {self.say('edges', count=len(step.outputs))}"
             lines.extend([delivered[0] + note, *delivered[1:]] if delivered else [])
         return lines
 
@@ -415,7 +426,7 @@ class _BatchWriter:
                 column = f"{column}.sum(0)"
             if terms.index is None and vector.grad not in self.sums.owned:
                 lines.append(self.sums.add(vector.grad, f"np.broadcast_to({column}, {vector.name}.shape)", alias=True)
-                             + f"  # replaces {len(step.terms)} edges")
+                             + f"  # {self.say('edges', count=len(step.terms))}")
             else:
                 lines.extend(self.add_to_vector(vector, terms.index or ":", column))
         for offset in step.offsets:

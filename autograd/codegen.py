@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .backward import backpropagate
+from .language import text
 from .messages import shown_object
 from .namespaces import FLOATS
 from .ops import Op
@@ -113,7 +114,7 @@ def literal(x: float) -> str:
 
 def generate(order: Sequence[Value], inputs: Sequence[tuple[Value, str]],
              captured: Sequence[tuple[Value, str]], constants: Mapping[Value, float],
-             wrt: Sequence[Value], name: str) -> Program:
+             wrt: Sequence[Value], name: str, lang: str = "en") -> Program:
     """Python source for ``def name(*inputs, *captured): return root, gradients of root w.r.t. wrt``.
 
     ``order`` is the graph in topological order, its root last. ``inputs`` (per sample) and
@@ -122,7 +123,7 @@ def generate(order: Sequence[Value], inputs: Sequence[tuple[Value, str]],
     its number in ``constants`` (floats the caller made from the leaves' data). Gradient lines
     are written only for nodes on a path from the root to a leaf in ``wrt``.
     """
-    return Writer(order, [*inputs, *captured], constants, name).program(wrt, len(inputs))
+    return Writer(order, [*inputs, *captured], constants, name, lang).program(wrt, len(inputs))
 
 
 RESERVED = [*FLOATS, "np"]
@@ -166,8 +167,9 @@ class Writer:
     """Names every node of one graph, then writes its forward and backward lines."""
 
     def __init__(self, order: Sequence[Value], arguments: Sequence[tuple[Value, str]],
-                 constants: Mapping[Value, float], name: str) -> None:
+                 constants: Mapping[Value, float], name: str, lang: str = "en") -> None:
         self.order, self.root, self.arguments, self.constants = order, order[-1], arguments, constants
+        self.lang = lang  # of the comments
         self.namer = Namer(RESERVED)
         self.function_name = self.namer.fresh(name, "compiled")
         self.by_reference: dict[str, tuple[Op, int | None, int]] = {}
@@ -201,10 +203,11 @@ class Writer:
 
     def program(self, wrt: Sequence[Value], n_inputs: int) -> Program:
         """Both functions: forward lines, backward lines, and the return of output and gradients."""
-        lines = ["# forward: one line per op", *(self.forward(node) for node in self.order if node.op is not None)]
+        lines = [f"# {text('code.forward', self.lang)}",
+                 *(self.forward(node) for node in self.order if node.op is not None)]
         grads = self.gradients(wrt)
         if self.root in grads:
-            lines.append(f"# backward: the chain rule, one line per edge, from {grads[self.root]} back to the inputs")
+            lines.append(f"# {text('code.backward', self.lang, root=grads[self.root])}")
             lines.append(f"{grads[self.root]} = 1.0")
             sums = Sums()
             lines.extend(line for node, i in backward_edges(self.root)
@@ -232,7 +235,7 @@ class Writer:
         operands = [self.term(child) for child in node.children]
         return f"{self.names[node]} = {self.apply(node.op, operands)}" + (
             "" if node.op.code is not None else
-            f"  # op {shown_object(node.op.name)} has no code: its own rule, by reference")
+            f"  # {text('code.by_reference', self.lang, op=shown_object(node.op.name))}")
 
     def apply(self, op: Op, operands: Sequence[str]) -> str:
         """``op`` applied to the operands, as an expression: its code, or its own rule by reference."""

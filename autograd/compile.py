@@ -32,6 +32,7 @@ from .codegen import Program, generate
 from .collector import gc_paused
 from .floats import as_float
 from .func import parameter_names
+from .language import resolve
 from .messages import shown_object
 from .mode import enable_grad
 from .namespaces import FLOATS, by_reference, numpy_namespace
@@ -50,6 +51,7 @@ def compile(
     wrt: Value | Sequence[Tree] | None = None,
     check: bool = False,
     max_nodes: int = MAX_NODES,
+    lang: str | None = None,
 ) -> Compiled:
     """Trace ``fn(*example_inputs)`` once and return a ``Compiled`` function of new float inputs.
 
@@ -72,6 +74,9 @@ def compile(
     a hinge loss: about 1,000 nodes, 2,000 lines) a hundred times over; compiling 100,000 nodes
     (that step traced over 100 samples at once) took 3 s (5 s on a busy machine) and 0.8 GB here,
     growing in proportion. The traced graph is kept, to write the batch code on first use.
+
+    The comments of the code (``source``, ``batch_source``) are in ``lang``, by default the
+    language in effect when ``compile`` is called (``autograd.set_language``).
     """
     if not isinstance(example_inputs, (list, tuple)):
         raise TypeError(
@@ -80,6 +85,7 @@ def compile(
         )
     if type(max_nodes) is not int or max_nodes < 1:
         raise ValueError(f"compile: max_nodes must be a whole number >= 1, got {max_nodes!r}")
+    lang = resolve(lang)
     names = parameter_names(fn, len(example_inputs), fallback="arg")
     arguments = tuple(_as_values(tree, name, ()) for tree, name in zip(example_inputs, names))
     inputs = _input_leaves(arguments, names)
@@ -94,8 +100,8 @@ def compile(
     fn_name = getattr(fn, "__name__", "")
     fn_name = fn_name if isinstance(fn_name, str) and fn_name != "<lambda>" else "compiled"
     graph = _Graph(order, list(inputs.items()), [(leaf, f"p{k}") for k, leaf in enumerate(captured)],
-                   constants, wanted, fn_name)
-    program = generate(graph.order, graph.inputs, graph.captured, graph.constants, graph.wrt, graph.name)
+                   constants, wanted, fn_name, lang)
+    program = generate(graph.order, graph.inputs, graph.captured, graph.constants, graph.wrt, graph.name, lang)
     shape = _graph_shape(order, list(inputs), captured) if check else None
     return Compiled(fn, program, graph, arguments, names, wrt, shape)
 
@@ -110,6 +116,7 @@ class _Graph:
     constants: dict[Value, float]
     wrt: list[Value]
     name: str
+    lang: str  # of the code's comments
 
 
 class Compiled:
@@ -246,7 +253,7 @@ class Compiled:
         if per_sample not in self._batch_programs:
             g = self._graph
             self._batch_programs[per_sample] = generate_batch(g.order, g.inputs, g.captured, g.constants, g.wrt,
-                                                              g.name, per_sample)
+                                                              g.name, per_sample, g.lang)
         return self._batch_programs[per_sample]
 
     def _batch_function(self, per_sample: tuple[bool, ...], np: types.ModuleType) -> tuple[str, Callable[..., Any]]:

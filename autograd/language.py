@@ -1,7 +1,7 @@
 """The language of every text a learner reads: one catalogue, English and Korean, chosen per context.
 
 ``set_language("ko")`` switches the player, ``explain``, the gradient-check tables, collapsed-box
-labels and ``nn.fit``'s progress; a ``lang=`` argument overrides it for one call, and the
+labels, ``nn.fit``'s progress, the engine checker's reports and the comments of compiled code; a ``lang=`` argument overrides it for one call, and the
 ``CHAINRULE_LANG`` environment variable sets the default. The setting is context-local, like grad
 mode. Exception messages stay English, so they can be searched for.
 """
@@ -135,6 +135,45 @@ MESSAGES: dict[str, dict[str, str]] = {
     "fit.summary": {
         "en": "fit: step {steps}/{steps}: loss {loss}, accuracy {accuracy}",
         "ko": "학습: 스텝 {steps}/{steps}: 손실 {loss}, 정확도 {accuracy}",
+    },
+    # the comments in the code compile writes (source, batch_source)
+    "code.forward": {"en": "forward: one line per op", "ko": "순전파: 연산마다 한 줄"},
+    "code.backward": {
+        "en": "backward: the chain rule, one line per edge, from {root} back to the inputs",
+        "ko": "역전파: 연쇄 법칙, 간선마다 한 줄, {root}에서 입력까지",
+    },
+    "code.by_reference": {
+        "en": "op {op} has no code: its own rule, by reference",
+        "ko": "연산 {op}에는 코드가 없어 그 규칙을 그대로 부릅니다",
+    },
+    "code.batch_header": {
+        "en": "where the arrays sit in params (the captured leaves, in order), and constant arrays",
+        "ko": "각 배열이 params(함수가 붙잡은 잎, 순서대로)의 어디에 있는지, 그리고 상수 배열",
+    },
+    "code.batch_forward": {
+        "en": "forward: one array operation per group of alike ops, one line per other op",
+        "ko": "순전파: 같은 연산의 묶음마다 배열 연산 하나, 다른 연산은 한 줄씩",
+    },
+    "code.batch_backward": {
+        "en": "backward: the chain rule, from {root} back to the inputs; a group's edges in matrix form",
+        "ko": "역전파: 연쇄 법칙, {root}에서 입력까지. 묶음의 간선은 행렬로",
+    },
+    "code.sum": {"en": "{count} sum of {products} products", "ko": "곱 {products}개의 합 {count}개"},
+    "code.sums": {"en": "{count} sums of {products} products", "ko": "곱 {products}개의 합 {count}개"},
+    "code.term": {"en": " + {count} term", "ko": " + 항 {count}개"},
+    "code.terms": {"en": " + {count} terms", "ko": " + 항 {count}개"},
+    "code.ops": {"en": "{count} {op}", "ko": "{op} {count}개"},
+    "code.layer": {"en": "{sums}{terms} ({names}): replaces {ops}", "ko": "{sums}{terms} ({names}): {ops}를 대신합니다"},
+    "code.elementwise": {"en": "replaces {ops} ({names})", "ko": "{ops}를 대신합니다 ({names})"},
+    "code.reduction": {"en": "replaces {ops}", "ko": "{ops}를 대신합니다"},
+    "code.edges": {"en": "replaces {count} edges", "ko": "간선 {count}개를 대신합니다"},
+    "code.weights": {
+        "en": "dE/dW = δ xᵀ, summed over the samples: replaces {count} edges into weights",
+        "ko": "dE/dW = δ xᵀ, 표본에 걸쳐 더함: 가중치로 가는 간선 {count}개를 대신합니다",
+    },
+    "code.to_inputs": {
+        "en": "δ back to the inputs: replaces {count} edges",
+        "ko": "δ를 입력으로 돌려보냄: 간선 {count}개를 대신합니다",
     },
     # the engine checker (autograd.reference): its reports, grading tables and drawings
     "reference.title": {"en": 'chainrule reference check of {engine}', "ko": 'chainrule 기준 검사: {engine}'},

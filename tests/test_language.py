@@ -33,6 +33,8 @@ KEPT = {"grad", "data", "backward", "atol", "rtol", "eps", "max_paths", "tanh", 
 # grading table's column codes, which stay short and alike in both languages.
 KEPT |= {"Value", "self", "other", "import", "fork", "RecursionError", "TypeError", "PyTorch", "chainrule",
          "MISSING", "require", "ok", "FAIL", "ERR", "TIME", "skip", "MISS"}
+# and the names the comments of compiled code refer to: the array of parameters, dE/dW
+KEPT |= {"params", "dE", "dW"}
 
 
 def english_words(output: str, labels: set[str]) -> set[str]:
@@ -101,6 +103,7 @@ def test_the_language_is_set_per_context_and_defaults_to_the_environment(monkeyp
         lambda: explain(expression(), Value(1.0), lang="kr"),
         lambda: gradcheck(lambda x: x * x, [1.0], lang="kr"),
         lambda: draw_dot(expression(), lang="kr"),
+        lambda: autograd.compile(lambda x: x * x, (1.0,), lang="kr"),
     ],
 )
 def test_an_unknown_language_is_refused_with_the_known_ones(call):
@@ -176,3 +179,33 @@ def test_korean_collapsed_boxes_and_training_progress(capsys):
     printed = capsys.readouterr()
     assert "학습:" in printed.err and "스텝/s" in printed.err  # the progress bar
     assert printed.out == f"학습: 스텝 2/2: 손실 {history.loss[-1]:.4f}, 정확도 {history.accuracy[-1]:.0%}\n"
+
+
+def test_korean_comments_in_compiled_code():
+    """Every comment compile writes, per sample and batch, layers, sums and an op without code, in Korean."""
+    layer = nn.Layer(2, 3, activation="tanh", seed=0)
+    cube = Op("cube", lambda x: x**3, lambda x, out: (3.0 * x * x,))
+
+    def loss(x):
+        return sum(layer(x)) + cube(x[0])
+
+    def check(source):
+        code, comments = [], []
+        for line in source.splitlines():
+            before, _, comment = line.partition("#")
+            code.append(before)
+            comments.append(comment)
+        names = set(re.findall(r"[A-Za-z_]\w*", " ".join(code)))  # a comment may name a line's variables
+        said = re.sub(r"[A-Za-z_][A-Za-z0-9_]*", lambda word: "" if word[0] in names else word[0], " ".join(comments))
+        assert sum(map(bool, comments)) >= 3 and not english_words(said, {"cube"})
+
+    korean = autograd.compile(loss, ([0.5, -1.0],), wrt=layer.parameters(), lang="ko")
+    check(korean.source)
+    check(korean.batch_source)
+    assert "순전파: 같은 연산의 묶음마다 배열 연산 하나" in korean.batch_source
+    assert "tanh 3개를 대신합니다" in korean.batch_source
+    set_in_context = in_fresh_context(lambda: (set_language("ko"), autograd.compile(loss, ([0.5, -1.0],)))[1])
+    assert "# 순전파: 연산마다 한 줄" in set_in_context.source  # the language in effect when compile is called
+    english = autograd.compile(loss, ([0.5, -1.0],), lang="en")
+    assert "# forward: one line per op" in english.source and "순전파" not in english.batch_source
+
