@@ -118,7 +118,7 @@ def _softplus(x: float) -> float:
 
 
 def _relu(x: float) -> float:
-    return 0.0 if x <= 0.0 else x  # NaN stays NaN (max(0.0, x) would give 0.0)
+    return 0.0 if x <= 0.0 else x  # NaN stays NaN (max(0.0, x) would give 0.0), -0.0 becomes 0.0
 
 
 def _leaky_relu(x: float, slope: float) -> float:
@@ -180,6 +180,10 @@ def _sigmoid_on_arrays(np: ModuleType) -> Callable[[Any], Any]:
 
 def _softplus_on_arrays(np: ModuleType) -> Callable[[Any], Any]:
     return lambda x: np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
+
+
+def _relu_on_arrays(np: ModuleType) -> Callable[[Any], Any]:
+    return lambda x: np.where(x <= 0.0, 0.0, x)  # as _relu: NaN stays NaN, -0.0 becomes 0.0
 
 
 def _sign_on_arrays(np: ModuleType) -> Callable[[Any], Any]:
@@ -373,7 +377,7 @@ SIGMOID = Op("sigmoid", _sigmoid,                lambda x, out: (out * (1.0 - ou
 # CPython 3.11 puts a Python call made from a very large frame near the end of a data-stack chunk
 # into a fresh chunk, mmap and munmap each time: 10-15 us per call, 7x for an MLP's compiled code.
 RELU    = Op("relu",    _relu,                   lambda x, out: (1.0 if x > 0.0 else 0.0,),
-             code=Code("max({0}, 0.0)",          "({0} > 0.0)", max=(max, "maximum")),
+             code=Code("relu({0})",              "({0} > 0.0)", relu=(_relu, _relu_on_arrays)),
              notation=("1 if {0} > 0, else 0",))
 LEAKY   = Op("leaky_relu", _leaky_relu,          lambda x, s, out: (_leaky_relu_slope(x, s),
                                                                     _leaky_relu_slope_derivative(x)),

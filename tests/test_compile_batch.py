@@ -201,7 +201,7 @@ def test_an_mlps_batch_code_is_one_line_per_matrix_operation() -> None:
         "b_layers_0 = params[2:9:3]",
         ("Z_layers_0 = X_layers_0 @ W_layers_0.T + b_layers_0  # 3 sums of 2 products + 1 term (z4, z11, z18): "
          "replaces 6 *, 6 +"),
-        "relu_layers_0 = max(Z_layers_0, 0.0)  # replaces 3 relu (z5, z12, z19)",
+        "relu_layers_0 = relu(Z_layers_0)  # replaces 3 relu (z5, z12, z19)",
         "Z_layers_1 = relu_layers_0 @ W_layers_1.T + b_layers_1",
         "g_W_layers_1 = g_Z_layers_1.T @ relu_layers_0  # dE/dW = δ xᵀ, summed over the samples",
         "g_params[9:17].reshape(2, 4)[:, :3] += g_W_layers_1",
