@@ -114,7 +114,8 @@ def verdict(got: float, bound: float, at_least: bool) -> str:
     """``got`` against the target ``bound``: met, or by how much it was missed."""
     if got >= bound if at_least else got <= bound:
         return "met"
-    return f"MISSED by {1 - got / bound:.0%}" if at_least else f"MISSED: {got / bound:.2f}x over"
+    short = 1 - got / bound
+    return f"MISSED by {short:.{0 if short >= 0.01 else 1}%}" if at_least else f"MISSED: {got / bound:.2f}x over"
 
 
 def target(by_heap: dict[str, dict[str, Summary]], row: str, bound: float, what: str, at_least: bool = True) -> str:
