@@ -32,3 +32,38 @@ def test_readme_example_runs(name: str, index: int, tmp_path: Path, monkeypatch:
     code = compile(BLOCKS[name][index], f"{name} block {index}", "exec")
     # a copy of the context: a block that sets the language (set_language("ko")) leaves other tests in English
     contextvars.copy_context().run(exec, code, {"__name__": "__readme__"})
+
+
+def test_the_readmes_excerpts_of_generated_code_are_what_compile_writes() -> None:
+    """The plain blocks that show compiled code: the neuron's whole source, and lines of the MLP's batch code."""
+    import nn
+    from autograd import Value
+    from autograd import compile as compile_graph
+
+    plain: list[str] = []  # the blocks fenced by a bare ``` (no language), as text
+    lines: list[str] | None = None  # the lines of the block being read
+    language = ""
+    for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines():
+        if not line.startswith("```"):
+            if lines is not None:
+                lines.append(line)
+        elif lines is None:
+            lines, language = [], line.removeprefix("```")
+        else:
+            if not language:
+                plain.append("\n".join(lines) + "\n")
+            lines = None
+    (source,) = [block for block in plain if block.startswith("def neuron(")]
+    w1, w2, b = Value(0.5, label="w1"), Value(-0.3, label="w2"), Value(0.1, label="b")
+
+    def neuron(x1: Value, x2: Value) -> Value:
+        return (x1 * w1 + x2 * w2 + b).tanh()
+
+    assert compile_graph(neuron, (1.0, 2.0), wrt=[w1, w2, b], lang="en").source == source
+    (excerpt,) = [block for block in plain if block.startswith("Z_layers_0 = ")]
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    params = model.parameters()
+    batch = compile_graph(lambda x, y: (1.0 - y * model(x)).relu() + nn.l2_penalty(params, 1e-4),
+                          ([0.0, 0.0], 1.0), wrt=params, lang="en").batch_source
+    written = {line.strip() for line in batch.splitlines()}
+    assert [line for line in excerpt.splitlines() if line != "..." and line not in written] == []
