@@ -1,7 +1,8 @@
 """The language of every text a learner reads: one catalogue, English and Korean, chosen per context.
 
 ``set_language("ko")`` switches the player, ``explain``, the gradient-check tables, collapsed-box
-labels, ``nn.fit``'s progress, the engine checker's reports and the comments of compiled code; a ``lang=`` argument overrides it for one call, and the
+labels, ``nn.fit``'s progress, nn's module reprs, the engine checker's reports and the comments of
+compiled code; a ``lang=`` argument overrides it for one call, and the
 ``CHAINRULE_LANG`` environment variable sets the default. The setting is context-local, like grad
 mode. Exception messages stay English, so they can be searched for.
 """
@@ -127,6 +128,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "draw.output": {"en": "out {data}, grad {grad}", "ko": "출력 {data}, grad {grad}"},
     "draw.more_output": {"en": "… {count} more output", "ko": "… 출력 {count}개 더"},
     "draw.more_outputs": {"en": "… {count} more outputs", "ko": "… 출력 {count}개 더"},
+    # nn's modules as repr() shows them: Neuron(2 inputs, relu), MLP(2 -> [16 relu, 1 linear], 65 parameters)
+    "module.input": {"en": "{count} input", "ko": "입력 {count}개"},
+    "module.inputs": {"en": "{count} inputs", "ko": "입력 {count}개"},
+    "module.parameter": {"en": "{count} parameter", "ko": "매개변수 {count}개"},
+    "module.parameters": {"en": "{count} parameters", "ko": "매개변수 {count}개"},
     # nn.fit
     "fit.bar": {"en": "fit", "ko": "학습"},
     "fit.unit": {"en": "step", "ko": "스텝"},

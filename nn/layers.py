@@ -15,7 +15,7 @@ from typing import Any
 
 from autograd import Op, Value, apply, arguments, gc_paused
 
-from .module import Module
+from .module import Module, counted
 
 
 def _weighted_sum(*inputs: float) -> float:
@@ -107,7 +107,7 @@ class Neuron(Module):
         return count
 
     def __repr__(self) -> str:
-        return f"Neuron({self.nin} inputs, {self.activation})"
+        return f"Neuron({counted('input', self.nin)}, {self.activation})"
 
 
 class Layer(Module):
@@ -202,4 +202,4 @@ class MLP(Module):
 
     def __repr__(self) -> str:
         shapes = ", ".join(f"{layer.nout} {layer.activation}" for layer in self.layers)
-        return f"MLP({self.nin} -> [{shapes}], {self.num_parameters()} parameters)"
+        return f"MLP({self.nin} -> [{shapes}], {counted('parameter', self.num_parameters())})"

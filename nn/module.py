@@ -12,7 +12,7 @@ import numbers
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from autograd import Value, arguments
+from autograd import Value, arguments, language
 
 
 class Module:
@@ -78,7 +78,12 @@ class Module:
             p.data = number
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.num_parameters()} parameters)"
+        return f"{type(self).__name__}({counted('parameter', self.num_parameters())})"
+
+
+def counted(what: str, count: int) -> str:
+    """``count`` inputs or parameters, as a module's repr says it in the language in effect."""
+    return language.text(f"module.{what}" if count == 1 else f"module.{what}s", count=count)
 
 
 def _walk(obj: Any, name: str) -> Iterator[tuple[str, Value]]:

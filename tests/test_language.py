@@ -28,6 +28,7 @@ from tests.conftest import require_program
 GLOSSARY = ("순전파", "역전파", "연쇄 법칙", "상류 기울기", "국소 미분", "기여", "기울기")
 # words that stay in Latin letters in Korean text: attributes, functions, settings and op names
 KEPT = {"grad", "data", "backward", "atol", "rtol", "eps", "max_paths", "tanh", "relu", "sigmoid", "exp", "log", "Home", "End"}
+KEPT |= {"linear", "MLP", "Neuron", "Layer"}  # nn's activation and class names, as a learner types them
 # Names a learner types or searches for, kept in Latin letters in Korean too: the checker's code terms
 # (Value, self, other, import, fork, the exceptions Python raises), products, the --require flag, and the
 # grading table's column codes, which stay short and alike in both languages.
@@ -208,4 +209,16 @@ def test_korean_comments_in_compiled_code():
     assert "# 순전파: 연산마다 한 줄" in set_in_context.source  # the language in effect when compile is called
     english = autograd.compile(loss, ([0.5, -1.0],), lang="en")
     assert "# forward: one line per op" in english.source and "순전파" not in english.batch_source
+
+
+def test_korean_module_reprs():
+    def body():
+        set_language("ko")
+        return [repr(nn.MLP(2, [16, 16, 1], seed=0)), repr(nn.Neuron(1, activation=None, seed=0)),
+                repr(nn.Layer(2, 3, seed=0))]
+
+    mlp, neuron, layer = in_fresh_context(body)
+    assert (mlp, neuron) == ("MLP(2 -> [16 relu, 16 relu, 1 linear], 매개변수 337개)", "Neuron(입력 1개, linear)")
+    assert not english_words(f"{mlp} {neuron} {layer}", set())
+    assert repr(nn.Neuron(1, seed=0)) == "Neuron(1 input, relu)"  # and English, singular where one
 
