@@ -17,6 +17,7 @@ from autograd import Value, arguments, gc_paused, language
 from .losses import hinge_loss, l2_penalty
 from .metrics import accuracy
 from .optim import Optimizer
+from .progress import Progress
 
 
 class Model(Protocol):
@@ -56,9 +57,9 @@ def fit(
     ``schedule(k)`` sets ``optimizer.lr`` before step k (e.g. ``LinearDecay``). Without
     ``batch_size`` every step uses the whole data set; with it, a batch drawn with ``seed``.
     ``progress`` shows a tqdm bar while training (a widget in Jupyter) when tqdm is installed, then
-    prints the final state as one line of plain text, ``fit: step 100/100: loss 0.0193, accuracy 100%``,
-    which a saved notebook keeps where a widget would be blank. Both are written in ``lang``
-    (default: ``autograd.set_language``'s).
+    the final state as one line of plain text, ``fit: step 100/100: loss 0.0193, accuracy 100%``; in
+    Jupyter the line takes the bar's place, so a saved notebook shows it. Both are written in
+    ``lang`` (default: ``autograd.set_language``'s).
     """
     lang = language.resolve(lang)
     if len(X) != len(y) or not X:
@@ -69,7 +70,7 @@ def fit(
     generator = arguments.rng(seed, "fit: seed")
     parameters = model.parameters()
     history = History()
-    bar = _progress_bar(steps, lang) if progress else None
+    bar = Progress(steps, language.text("fit.bar", lang), language.text("fit.unit", lang)) if progress else None
     for k in range(steps):
         if schedule is not None:
             optimizer.lr = schedule(k)
@@ -81,13 +82,10 @@ def fit(
         history.accuracy.append(step_accuracy)
         if bar is not None:
             shown = {"fit.loss": f"{step_loss:.4f}", "fit.accuracy": f"{step_accuracy:.0%}"}
-            bar.set_postfix({language.text(key, lang): number for key, number in shown.items()}, refresh=False)
-            bar.update()
+            bar.update({language.text(key, lang): number for key, number in shown.items()})
     if bar is not None:
-        bar.close()
-    if progress:
         loss_text, accuracy_text = f"{history.loss[-1]:.4f}", f"{history.accuracy[-1]:.0%}"
-        print(language.text("fit.summary", lang, steps=steps, loss=loss_text, accuracy=accuracy_text))
+        bar.finish(language.text("fit.summary", lang, steps=steps, loss=loss_text, accuracy=accuracy_text))
     return history
 
 
@@ -112,12 +110,3 @@ def _step(
     total.backward()
     optimizer.step()
     return total.data, accuracy(outputs, labels)
-
-
-def _progress_bar(steps: int, lang: str) -> Any:
-    """A tqdm bar over ``steps`` that goes away when done, or None when tqdm is not installed."""
-    try:
-        from tqdm.auto import tqdm  # type: ignore[import-untyped, unused-ignore]
-    except ImportError:
-        return None
-    return tqdm(total=steps, desc=language.text("fit.bar", lang), unit=language.text("fit.unit", lang), leave=False)

@@ -63,6 +63,22 @@ def test_fit_shows_a_progress_bar_then_the_final_state_as_text(capsys) -> None:
     assert capsys.readouterr() == ("", "")
 
 
+def test_fit_in_jupyter_leaves_its_final_line_where_the_bar_was() -> None:
+    """Run as a learner runs it, in a kernel with ipywidgets: the saved output is the line, no widget."""
+    nbformat = pytest.importorskip("nbformat")
+    from nbclient import NotebookClient
+
+    code = ("import nn\nX, y = nn.moons(10, seed=0)\nmodel = nn.MLP(2, [3, 1], seed=0)\n"
+            "history = nn.fit(model, X, y, nn.SGD(model.parameters(), lr=0.1), steps=3)\n"
+            "print(f'{history.loss[-1]:.4f} {history.accuracy[-1]:.0%}')")
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+    NotebookClient(notebook, timeout=60, kernel_name="python3").execute()
+    outputs = notebook.cells[0].outputs
+    assert [output.output_type for output in outputs] == ["display_data", "stream"]  # the bar's place, then print
+    loss, accuracy = outputs[1].text.split()
+    assert outputs[0].data == {"text/plain": f"fit: step 3/3: loss {loss}, accuracy {accuracy}"}
+
+
 def test_fit_rejects_mismatched_data() -> None:
     model = nn.MLP(2, [3, 1], seed=0)
     with pytest.raises(ValueError, match="fit: needs as many labels as inputs"):
