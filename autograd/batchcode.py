@@ -22,7 +22,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .codegen import Sums, Writer, backward_edges, function, identifier, literal, wrap
-from .language import text
 from .ops import Op
 from .value import Value
 from .vectorize import Elementwise, Layer, Reduction, Scalar, Step, plan
@@ -39,7 +38,7 @@ class BatchProgram:
 
 def generate_batch(order: Sequence[Value], inputs: Sequence[tuple[Value, str]],
                    captured: Sequence[tuple[Value, str]], constants: Mapping[Value, float],
-                   wrt: Sequence[Value], name: str, per_sample: Sequence[bool], lang: str = "en") -> BatchProgram:
+                   wrt: Sequence[Value], name: str, per_sample: Sequence[bool], lang: str) -> BatchProgram:
     """The batch program of the graph ``order``, arguments as for ``codegen.generate``.
 
     ``per_sample`` says, input by input, whether it comes with one value per sample (else it is
@@ -102,7 +101,7 @@ class _BatchWriter:
                  captured: Sequence[tuple[Value, str]], constants: Mapping[Value, float],
                  wrt: Sequence[Value], name: str, per_sample: Sequence[bool], lang: str) -> None:
         self.scalar = Writer(order, [*inputs, *captured], constants, name, lang)  # the per-sample code's names
-        self.lang = lang
+        self.say = self.scalar.say  # comments in the same language
         self.grads = self.scalar.gradients(wrt)
         self.namer, self.root = self.scalar.namer, self.scalar.root
         self.name = self.namer.fresh(self.scalar.function_name + "_batch")
@@ -261,10 +260,6 @@ class _BatchWriter:
             lines.extend(f"{self.scalar.names[node]} = {output.column(j)}"
                          for j, node in enumerate(output.nodes) if node in self.named)
         return lines
-
-    def say(self, key: str, **fields: object) -> str:
-        """A comment of the code, in the language it is written in."""
-        return text(f"code.{key}", self.lang, **fields)
 
     def replaces(self, count: int, op: str, nodes: Sequence[Value] = ()) -> str:
         """The comment of a line that stands for ``count`` alike ops (some of them named, if given)."""

@@ -114,14 +114,15 @@ def literal(x: float) -> str:
 
 def generate(order: Sequence[Value], inputs: Sequence[tuple[Value, str]],
              captured: Sequence[tuple[Value, str]], constants: Mapping[Value, float],
-             wrt: Sequence[Value], name: str, lang: str = "en") -> Program:
+             wrt: Sequence[Value], name: str, lang: str) -> Program:
     """Python source for ``def name(*inputs, *captured): return root, gradients of root w.r.t. wrt``.
 
     ``order`` is the graph in topological order, its root last. ``inputs`` (per sample) and
     ``captured`` (shared) are the leaves that become parameters, each with a fallback name for
     when its label makes no identifier. Every other leaf is a constant, written as the literal of
     its number in ``constants`` (floats the caller made from the leaves' data). Gradient lines
-    are written only for nodes on a path from the root to a leaf in ``wrt``.
+    are written only for nodes on a path from the root to a leaf in ``wrt``. The comments are in
+    ``lang`` ("en" or "ko").
     """
     return Writer(order, [*inputs, *captured], constants, name, lang).program(wrt, len(inputs))
 
@@ -167,7 +168,7 @@ class Writer:
     """Names every node of one graph, then writes its forward and backward lines."""
 
     def __init__(self, order: Sequence[Value], arguments: Sequence[tuple[Value, str]],
-                 constants: Mapping[Value, float], name: str, lang: str = "en") -> None:
+                 constants: Mapping[Value, float], name: str, lang: str) -> None:
         self.order, self.root, self.arguments, self.constants = order, order[-1], arguments, constants
         self.lang = lang  # of the comments
         self.namer = Namer(RESERVED)
@@ -188,6 +189,10 @@ class Writer:
                 labelled = bindable(identifier(node.label))
                 self.names[node] = self.namer.fresh(node.label) if labelled else self.namer.numbered("z")
 
+    def say(self, key: str, **fields: object) -> str:
+        """A comment of the code, in the language it is written in (``code.*`` in the catalogue)."""
+        return text(f"code.{key}", self.lang, **fields)
+
     def term(self, node: Value) -> str:
         """A node's name, or its value as a literal for a constant."""
         return self.names[node] if node in self.names else literal(self.constants[node])
@@ -203,11 +208,11 @@ class Writer:
 
     def program(self, wrt: Sequence[Value], n_inputs: int) -> Program:
         """Both functions: forward lines, backward lines, and the return of output and gradients."""
-        lines = [f"# {text('code.forward', self.lang)}",
+        lines = [f"# {self.say('forward')}",
                  *(self.forward(node) for node in self.order if node.op is not None)]
         grads = self.gradients(wrt)
         if self.root in grads:
-            lines.append(f"# {text('code.backward', self.lang, root=grads[self.root])}")
+            lines.append(f"# {self.say('backward', root=grads[self.root])}")
             lines.append(f"{grads[self.root]} = 1.0")
             sums = Sums()
             lines.extend(line for node, i in backward_edges(self.root)
@@ -235,7 +240,7 @@ class Writer:
         operands = [self.term(child) for child in node.children]
         return f"{self.names[node]} = {self.apply(node.op, operands)}" + (
             "" if node.op.code is not None else
-            f"  # {text('code.by_reference', self.lang, op=shown_object(node.op.name))}")
+            f"  # {self.say('by_reference', op=shown_object(node.op.name))}")
 
     def apply(self, op: Op, operands: Sequence[str]) -> str:
         """``op`` applied to the operands, as an expression: its code, or its own rule by reference."""

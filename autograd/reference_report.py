@@ -84,7 +84,6 @@ class Report:
             lines += _wrap(say(lang, "load_failed", {"engine": self.engine, "error": self.load_error[0]}))
             lines += _indented(self.load_error[1], "  ")
         verdicts, width = self.checks(), max(_width(say(lang, f"status_{s}")) for s in CELLS)
-        ops = {r.case.check for r in self.results if r.case.op}  # an op's check is named by the op itself
         not_run = [check for check in CHECKS if verdicts[check] == SKIPPED]
         absent = [check for check in CHECKS if verdicts[check] == MISSING and check not in self.required]
         for check in CHECKS:
@@ -93,7 +92,7 @@ class Report:
                 lines += self._check_lines(lang, check, verdicts[check], results, width)
         for status, checks in ((MISSING, absent), (SKIPPED, not_run)):  # checks with nothing else to say: one line
             if checks:
-                names = ", ".join(check if check in ops else say(lang, f"check_{check}") for check in checks)
+                names = ", ".join(check if self._op_check(check) else say(lang, f"check_{check}") for check in checks)
                 lines += _wrap(f"{_pad(say(lang, f'status_{status}'), width)} {names}: "
                                f"{self._why(lang, checks)}", "", " " * (width + 1))  # fmt: skip
         counts = {"passed": sum(r.status == PASS for r in self.results),
@@ -115,9 +114,13 @@ class Report:
         said += dict.fromkeys(say(lang, key, params) for key, params in messages if key != "missing_attribute")
         return " ".join(said)
 
+    def _op_check(self, check: str) -> bool:
+        """Whether ``check`` tests one op's local derivatives: the op itself names it."""
+        return any(r.case.op for r in self.results if r.case.check == check)
+
     def _check_lines(self, lang: str, check: str, verdict: str, results: list[Result], width: int) -> list[str]:
         """A check's verdict on one line, then what each case that did not pass says."""
-        title = (say(lang, "check_op", {"op": check, "count": str(len(results))}) if results[0].case.op
+        title = (say(lang, "check_op", {"op": check, "count": str(len(results))}) if self._op_check(check)
                  else say(lang, f"check_{check}"))  # fmt: skip
         mark = say(lang, f"status_{verdict}")
         if verdict == MISSING and check in self.required:

@@ -115,7 +115,8 @@ def verdict(got: float, bound: float, at_least: bool) -> str:
     if got >= bound if at_least else got <= bound:
         return "met"
     short = 1 - got / bound
-    return f"MISSED by {short:.{0 if short >= 0.01 else 1}%}" if at_least else f"MISSED: {got / bound:.2f}x over"
+    by = f"{short:.0%}" if short >= 0.01 else f"{short:.1%}" if short >= 0.001 else "<0.1%"
+    return f"MISSED by {by}" if at_least else f"MISSED: {got / bound:.2f}x over"
 
 
 def target(by_heap: dict[str, dict[str, Summary]], row: str, bound: float, what: str, at_least: bool = True) -> str:

@@ -28,17 +28,22 @@ PHASES = ("forward", "backward: topological order", "backward: chain rule", "fre
 
 
 class GcClock:
-    """Adds up the time the cyclic collector runs, charged to the current phase."""
+    """Adds up the cyclic collector's runs and their time: per phase (the current one) and per generation."""
 
     def __init__(self) -> None:
         self.phase, self.started = "", 0.0
         self.spent: dict[str, float] = defaultdict(float)
+        self.runs = [0, 0, 0]
+        self.seconds = [0.0, 0.0, 0.0]
 
     def __call__(self, event: str, info: dict) -> None:
         if event == "start":
             self.started = time.perf_counter()
         else:
-            self.spent[self.phase] += time.perf_counter() - self.started
+            seconds = time.perf_counter() - self.started
+            self.spent[self.phase] += seconds
+            self.runs[info["generation"]] += 1
+            self.seconds[info["generation"]] += seconds
 
 
 def one_round(impl: Any, clock: GcClock) -> dict[str, tuple[float, float]]:
@@ -69,7 +74,8 @@ def one_round(impl: Any, clock: GcClock) -> dict[str, tuple[float, float]]:
 
 
 def profile(heap: str, rounds: int = 9) -> str:
-    """The table of medians over ``rounds`` rounds, for both ways of writing the step, in ``heap``."""
+    """In ``heap``: the phase table (medians over ``rounds`` rounds) for each way of writing the step,
+    then the collector's runs over consecutive steps as written."""
     objects = enter(heap)
     p = demo_step.problem()
     title = (f"chainrule demo step, phase by phase (median of {rounds} rounds; Python {sys.version.split()[0]}; "
@@ -95,27 +101,11 @@ def profile(heap: str, rounds: int = 9) -> str:
     return "\n".join(lines)
 
 
-class GcRuns:
-    """Counts the cyclic collector's runs and adds up their time, per generation."""
-
-    def __init__(self) -> None:
-        self.started = 0.0
-        self.runs = [0, 0, 0]
-        self.seconds = [0.0, 0.0, 0.0]
-
-    def __call__(self, event: str, info: dict) -> None:
-        if event == "start":
-            self.started = time.perf_counter()
-        else:
-            self.runs[info["generation"]] += 1
-            self.seconds[info["generation"]] += time.perf_counter() - self.started
-
-
 def collector_runs(impl: Any, steps: int = 20) -> str:
     """The collector's runs per step, by generation, over ``steps`` consecutive steps of ``impl`` as written."""
     impl.step()  # warm-up, then one collection: the loop starts from a collected heap, as a turn of the bench
     gc.collect()
-    runs = GcRuns()
+    runs = GcClock()
     gc.callbacks.append(runs)
     try:
         start = time.perf_counter()

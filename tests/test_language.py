@@ -183,30 +183,36 @@ def test_korean_collapsed_boxes_and_training_progress(capsys):
 
 
 def test_korean_comments_in_compiled_code():
-    """Every comment compile writes, per sample and batch, layers, sums and an op without code, in Korean."""
+    """Every kind of comment compile writes, per sample and batch, in Korean: each catalogue entry is met."""
     layer = nn.Layer(2, 3, activation="tanh", seed=0)
     cube = Op("cube", lambda x: x**3, lambda x, out: (3.0 * x * x,))
+    mlp = nn.MLP(2, [3, 1], seed=0)
+    rows = [[Value(0.1 * (i + j + 1)) for j in range(2)] for i in range(3)]
+    biases, shifts = [Value(0.2 * i) for i in range(3)], [Value(-0.1 * i) for i in range(3)]
 
     def loss(x):
         return sum(layer(x)) + cube(x[0])
 
-    def check(source):
-        code, comments = [], []
-        for line in source.splitlines():
-            before, _, comment = line.partition("#")
-            code.append(before)
-            comments.append(comment)
-        names = set(re.findall(r"[A-Za-z_]\w*", " ".join(code)))  # a comment may name a line's variables
-        said = re.sub(r"[A-Za-z_][A-Za-z0-9_]*", lambda word: "" if word[0] in names else word[0], " ".join(comments))
-        assert sum(map(bool, comments)) >= 3 and not english_words(said, {"cube"})
+    def two_offsets(x):  # weights left out of wrt are constant arrays; each sum has two added terms
+        return sum((sum((w * xi for w, xi in zip(row, x)), b) + c).tanh() for row, b, c in zip(rows, biases, shifts))
 
-    korean = autograd.compile(loss, ([0.5, -1.0],), wrt=layer.parameters(), lang="ko")
-    check(korean.source)
-    check(korean.batch_source)
-    assert "순전파: 같은 연산의 묶음마다 배열 연산 하나" in korean.batch_source
-    assert "tanh 3개를 대신합니다" in korean.batch_source
-    set_in_context = in_fresh_context(lambda: (set_language("ko"), autograd.compile(loss, ([0.5, -1.0],)))[1])
-    assert "# 순전파: 연산마다 한 줄" in set_in_context.source  # the language in effect when compile is called
+    programs = [autograd.compile(loss, ([0.5, -1.0],), wrt=layer.parameters(), lang="ko"),
+                autograd.compile(two_offsets, ([0.5, -1.0],), lang="ko"),
+                autograd.compile(lambda x: mlp(x), ([0.5, -1.0],), wrt=mlp.parameters(), lang="ko")]
+    comments, words = [], []
+    for source in (code for f in programs for code in (f.source, f.batch_source)):
+        lines = [line.partition("#") for line in source.splitlines()]
+        names = set(re.findall(r"[A-Za-z_]\w*", " ".join(before for before, _, _ in lines)))  # the code's variables
+        comments += [comment for _, _, comment in lines if comment]
+        words += [word for _, _, comment in lines for word in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", comment)
+                  if word not in names]  # a comment may name a line's variables
+    assert not english_words(" ".join(words), {"cube"})
+    for key in (key for key in MESSAGES if key.startswith("code.")):
+        fixed = max(re.split(r"\{[^}]*\}", MESSAGES[key]["ko"]), key=len)
+        assert any(fixed in comment for comment in comments), key
+    in_context = in_fresh_context(lambda: (set_language("ko"), autograd.compile(loss, ([0.5, -1.0],)))[1])
+    assert "# 순전파: 연산마다 한 줄" in in_context.source  # the language in effect when compile is called
+    assert "# 순전파: 같은 연산의 묶음마다" in in_context.batch_source  # also for the batch code, written later
     english = autograd.compile(loss, ([0.5, -1.0],), lang="en")
     assert "# forward: one line per op" in english.source and "순전파" not in english.batch_source
 
