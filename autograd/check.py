@@ -18,7 +18,7 @@ from . import func
 from .arguments import number, real
 from .backward import topological_order
 from .floats import as_float
-from .language import resolve, text
+from .language import columns, resolve, text
 from .mode import no_grad
 from .ops import Op
 from .value import Value
@@ -210,12 +210,7 @@ def _table(title: str, rows: list[Row], atol: float, rtol: float, eps: float, la
         failing = not _close(a, n, atol, rtol)
         mark = text("check.worst", lang) if row is worst else (text("check.fails", lang) if failing else "")
         lines.append((label, f"{a:.10g}", f"{n:.10g}", f"{error:.3g}", f"{relative:.3g}", mark))
-    widths = [max(_width(line[k]) for line in lines) for k in range(len(header))]
-    table = ["  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(line, widths)).rstrip() for line in lines]
+    widths = [max(columns(line[k]) for line in lines) for k in range(len(header))]
+    table = ["  ".join(cell + " " * (w - columns(cell)) for cell, w in zip(line, widths)).rstrip() for line in lines]
     rule = text("check.rule", lang, settings=f"{atol=}, {rtol=}, {eps=}")
     return "\n".join([title, *table, rule])
-
-
-def _width(cell: str) -> int:
-    """Columns a cell takes in a monospaced font: a Hangul syllable takes two."""
-    return sum(2 if "\uac00" <= char <= "\ud7a3" else 1 for char in cell)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import unicodedata
 
 LANGUAGES = ("en", "ko")
 ENVIRONMENT_VARIABLE = "CHAINRULE_LANG"
@@ -442,6 +443,11 @@ def resolve(lang: str | None) -> str:
 def text(key: str, lang: str | None = None, **fields: object) -> str:
     """The message ``key`` in ``lang`` (default: the language in effect), its placeholders filled."""
     return MESSAGES[key][resolve(lang)].format(**fields)
+
+
+def columns(text: str) -> int:
+    """Columns ``text`` takes in a monospaced font: Hangul and other wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def _known(lang: object, where: str) -> str:

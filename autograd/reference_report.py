@@ -12,14 +12,13 @@ import math
 import os
 import subprocess
 import sys
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .arguments import real
-from .language import resolve
+from .language import columns, resolve
 from .messages import shown
 from .reference_cases import CASES, CHECKS, ERROR, FAILING, MISSING, PASS, SKIPPED, checks_named
 from .reference_messages import say
@@ -83,7 +82,7 @@ class Report:
         if self.load_error is not None:
             lines += _wrap(say(lang, "load_failed", {"engine": self.engine, "error": self.load_error[0]}))
             lines += _indented(self.load_error[1], "  ")
-        verdicts, width = self.checks(), max(_width(say(lang, f"status_{s}")) for s in CELLS)
+        verdicts, width = self.checks(), max(columns(say(lang, f"status_{s}")) for s in CELLS)
         not_run = [check for check in CHECKS if verdicts[check] == SKIPPED]
         absent = [check for check in CHECKS if verdicts[check] == MISSING and check not in self.required]
         for check in CHECKS:
@@ -210,7 +209,7 @@ def _wrap(text: str, indent: str = "", more: str | None = None) -> list[str]:
     the rest by ``more``; a word longer than a line gets a line of its own."""
     lines, line = [], indent
     for word in text.split():
-        if line.strip() and _width(f"{line} {word}") > WIDTH:
+        if line.strip() and columns(f"{line} {word}") > WIDTH:
             lines.append(line)
             line = (indent + "  " if more is None else more) + word
         else:
@@ -222,13 +221,8 @@ def _indented(text: str, indent: str) -> list[str]:
     return [indent + line for line in text.splitlines()]
 
 
-def _width(text: str) -> int:
-    """Columns ``text`` takes in a terminal: Hangul and other wide characters take two."""
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
-
-
 def _pad(text: str, width: int) -> str:
-    return text + " " * max(width - _width(text), 0)
+    return text + " " * max(width - columns(text), 0)
 
 
 # ---------------------------------------------------------------- grading mode
@@ -257,7 +251,7 @@ class Grades:
                      for c in CHECKS]  # fmt: skip
             passed = sum(case["status"] == PASS for case in report["cases"])
             table.append([name, *cells, f"{passed}/{len(CASES)}"])
-        widths = [max(_width(row[k]) for row in table) for k in range(len(header))]
+        widths = [max(columns(row[k]) for row in table) for k in range(len(header))]
         lines = [say(lang, "grade_title", {"count": str(len(self.rows)), "folder": self.folder}),
                  *_wrap(say(lang, "grade_runs")), ""]  # fmt: skip
         lines += ["  ".join(_pad(cell, w) for cell, w in zip(row, widths)).rstrip() for row in table]
