@@ -34,6 +34,15 @@ def test_notebook_is_committed_with_its_outputs(path: Path) -> None:
     assert pictures, "every walkthrough shows at least one graph or plot"
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS + KOREAN, ids=lambda path: str(path.relative_to(ROOT)))
+def test_notebooks_run_without_the_optional_pytorch(path: Path) -> None:
+    """`make notebooks` and `make test` do not install PyTorch (CI does): a cell that imports it must cope."""
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "code" and re.search(r"^\s*(import torch|from torch)", source, flags=re.MULTILINE):
+            assert "except ImportError" in source, source[:200]
+
+
 def test_the_readme_links_every_walkthrough_in_reading_order() -> None:
     for folder in (NOTEBOOKS, KOREAN):
         linked = [link for link in LINKS if link.endswith(".ipynb") and (ROOT / link).parent == folder[0].parent]
